@@ -1,0 +1,194 @@
+"""The build API: content + studio + template -> PDF file.
+
+``build_handout`` reads as its steps: gather and validate every input first
+(content, studio, template, labels, fonts), then render, then write. It is
+what the CLI calls and what Python users call; it prints nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts import __version__, fonts, personal, render
+from handouts.content import load_content, load_studio
+from handouts.errors import ContentError, LayoutOverflowError, TemplateError
+from handouts.labels import load_labels
+from handouts.markup import strip
+from handouts.models import Content, Personal, Studio
+from handouts.output import output_name, write_atomic
+from handouts.project import Project
+from handouts.templating import Template, find_template, render_rml
+
+DEFAULT_CONTENT = "constructive-rest"
+DEFAULT_LANG = "en"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything one layout of one content needs, validated and ready to render."""
+
+    project: Project
+    content: Content
+    content_file: Path
+    studio: Studio
+    studio_file: Path
+    template: Template
+    paper: str
+    labels: dict
+
+    @property
+    def lang(self) -> str:
+        return self.content.lang
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build wrote."""
+
+    path: Path
+    pages: int
+
+
+def today() -> dt.date:
+    """The default print date: SOURCE_DATE_EPOCH if set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def prepare(
+    project: Project,
+    content: str | Path = DEFAULT_CONTENT,
+    *,
+    template: str | None = None,
+    paper: str | None = None,
+    lang: str | None = None,
+) -> Job:
+    """Load and check every input of a build, before anything is rendered."""
+    studio_file = project.studio_file()
+    studio = load_studio(studio_file)
+    content_file = project.resolve_content(str(content), lang or DEFAULT_LANG)
+    loaded = load_content(content_file)
+    if lang and loaded.lang.split("-")[0] != lang.split("-")[0]:
+        raise ContentError(
+            f"content is in '{loaded.lang}', not '{lang}'", file=content_file, field="lang",
+            hint="drop --lang, or name a content file in that language",
+        )
+    chosen = find_template(project, template or studio.template)
+    paper = paper or studio.paper
+    if paper not in chosen.info.papers:
+        raise TemplateError(
+            f"template '{chosen.name}' does not print on {paper}",
+            hint=f"use --paper {' or '.join(chosen.info.papers)}",
+        )
+    fonts.use(studio_fonts(studio, studio_file))
+    return Job(project, loaded, content_file, studio, studio_file, chosen, paper,
+               load_labels(project, loaded.lang))
+
+
+def studio_fonts(studio: Studio, studio_file: Path) -> fonts.FontSet:
+    """The studio's own TrueType files where given, the bundled family otherwise."""
+    bundled = fonts.default_fonts()
+    chosen = {}
+    for style in ("regular", "bold", "italic", "bold_italic"):
+        name = getattr(studio.fonts, style)
+        chosen[style] = (studio_file.parent / name) if name else getattr(bundled, style)
+        if not chosen[style].is_file():
+            raise ContentError(f"font file not found: {name}", file=studio_file, field=f"fonts.{style}")
+    return fonts.FontSet(**chosen, fallback=bundled.fallback)
+
+
+def context(job: Job, personal_info: Personal | None) -> dict:
+    """What a template receives (documented in templates/README.md)."""
+    width, height = job.template.page_size(job.paper)
+    rect = job.template.box_rect(job.paper) if personal_info else None
+    content, studio = job.content, job.studio
+    image = None
+    if content.illustration:
+        image = str((job.content_file.parent / content.illustration.file).resolve())
+    title = content.title if not (personal_info and personal_info.client) else f"{content.title} – {personal_info.client}"
+    return {
+        "content": content,
+        "studio": studio,
+        "labels": job.labels,
+        "colors": studio.colors,
+        "page": {"width": width, "height": height, "paper": job.paper},
+        "box": {"x": rect[0], "y": rect[1], "width": rect[2], "height": rect[3]} if rect else None,
+        "personal": personal_info,
+        "image": image,
+        "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
+        "meta": {
+            "filename": output_name(content.id, job.template.name),
+            "title": title,
+            "author": studio.name,
+            "subject": strip(content.subtitle or content.summary),
+            "creator": f"studio-handouts {__version__}",
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
+    """Render one handout to PDF bytes (nothing is written)."""
+    rml = render_rml(job.project, job.template, context(job, personal_info))
+    hook = None
+    if personal_info:
+        rect = job.template.box_rect(job.paper)
+        if rect is None:
+            raise TemplateError(f"template '{job.template.name}' has no personal box",
+                                hint="choose another template, or build without --client and --note")
+        style = personal.BoxStyle(border=job.studio.colors.primary, fill="#FFFFFF", template=job.template.name)
+
+        def hook(canvas, page_number):
+            if page_number == 1:
+                personal.draw(canvas, personal_info, job.labels, rect, str, style)
+
+    info = render.PdfInfo(lang=job.lang, keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
+    source = str(job.template.folder / "handout.rml.j2")
+    pdf = render.rml_to_pdf(rml, info, source=source)
+    _check_pages(job, info.pages)
+    return Rendered(pdf, info.pages)
+
+
+def _check_pages(job: Job, pages: int) -> None:
+    info = job.template.info
+    limit = info.fixed_pages or info.max_pages
+    if limit and pages > limit:
+        raise LayoutOverflowError(
+            f"template '{job.template.name}' prints on at most {limit} page(s); this content needs {pages}",
+            file=job.content_file,
+            hint="shorten the content or choose a template that can grow (large-print)",
+        )
+
+
+def build_handout(
+    content: str | Path = DEFAULT_CONTENT,
+    *,
+    template: str | None = None,
+    paper: str | None = None,
+    lang: str | None = None,
+    client: str | None = None,
+    note: str | None = None,
+    date: dt.date | None = None,
+    out_dir: Path | None = None,
+    project: Project | None = None,
+) -> Built:
+    """Build one handout and write it atomically into ``out_dir``."""
+    project = project or Project.discover()
+    job = prepare(project, content, template=template, paper=paper, lang=lang)
+    personal_info = None
+    if client or note or date:
+        personal_info = Personal(client=client, note=note, date=date or today())
+    rendered = render_pdf(job, personal_info)
+    name = output_name(job.content.id, job.template.name, client)
+    path = write_atomic(out_dir or project.default_out_dir(), name, rendered.pdf)
+    return Built(path, rendered.pages)

@@ -1,0 +1,84 @@
+"""One exception family the CLI knows how to print.
+
+Every error a user can cause carries where it happened (file, line, column,
+and a dotted field path) and a hint that says how to fix it, so the CLI can
+print one line such as ``error: content/x.yaml:12:5: sidebar.title: field
+required (hint: ...)`` instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, with its place."""
+
+    message: str
+    file: Path | str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    hint: str | None = None
+    severity: str = "error"
+
+    def where(self) -> str:
+        parts = [str(self.file)] if self.file else []
+        if self.file and self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = self.message if not self.field else f"{self.field}: {self.message}"
+        where = self.where()
+        if where:
+            text = f"{where}: {text}"
+        if self.hint:
+            text = f"{text} (hint: {self.hint})"
+        return text
+
+
+class HandoutError(Exception):
+    """Base of every error the tool reports to the user as one line each."""
+
+    def __init__(self, message: str, *, file=None, line=None, column=None, field=None, hint=None):
+        super().__init__(message)
+        self.problems = [Problem(message, file, line, column, field, hint)]
+
+    @classmethod
+    def collected(cls, problems: list[Problem]) -> "HandoutError":
+        """Report several problems at once (all of a file's errors, not the first)."""
+        error = cls(problems[0].message)
+        error.problems = list(problems)
+        return error
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+class ContentError(HandoutError):
+    """A content, studio or roster file is malformed or incomplete."""
+
+
+class TemplateError(HandoutError):
+    """A template is missing, broken, or does not fit its content."""
+
+
+class LayoutOverflowError(TemplateError):
+    """Content does not fit a fixed layout (a panel, a card, the personal box)."""
+
+
+class RenderError(HandoutError):
+    """The page engine rejected the rendered RML or an image."""
+
+
+class GlyphError(HandoutError):
+    """A character that no bundled or studio font can draw."""
+
+
+class OutputError(HandoutError):
+    """An output path is unsafe or cannot be written."""

@@ -1,0 +1,109 @@
+"""TrueType fonts: parsed once per process, registered for every document.
+
+z3c.rml resets ReportLab's globals (and so its font registry) at the start
+of every document, and ``<registerTTFont>`` would re-read the TTF each time.
+Instead each file is parsed once here and the parsed fonts are registered
+again from ReportLab's own reset hook, which makes a warm render cheap.
+
+The default family is Atkinson Hyperlegible (drawn for low-vision readers);
+Noto Sans, with far wider coverage, draws what the body font cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from handouts.errors import ContentError
+
+#: The names templates use in RML (``fontName="Body-Bold"``).
+BODY = "Body"
+STYLES = {"regular": BODY, "bold": f"{BODY}-Bold", "italic": f"{BODY}-Italic", "bold_italic": f"{BODY}-BoldItalic"}
+FALLBACK = "Fallback"
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The four faces of the body family, plus a wide-coverage fallback."""
+
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+    fallback: Path
+
+    def files(self) -> dict[str, Path]:
+        faces = {name: getattr(self, style) for style, name in STYLES.items()}
+        return {**faces, FALLBACK: self.fallback}
+
+
+def default_fonts() -> FontSet:
+    """The bundled family, from its installed font package."""
+    import fontpkg_atkinson_hyperlegible as atkinson
+    import fontpkg_noto_sans as noto
+
+    body = Path(atkinson.__file__).parent / "files"
+    wide = Path(noto.__file__).parent / "files"
+    return FontSet(
+        regular=body / "AtkinsonHyperlegible-Regular.ttf",
+        bold=body / "AtkinsonHyperlegible-Bold.ttf",
+        italic=body / "AtkinsonHyperlegible-Italic.ttf",
+        bold_italic=body / "AtkinsonHyperlegible-BoldItalic.ttf",
+        fallback=wide / "NotoSans[wdth,wght].ttf",
+    )
+
+
+@lru_cache(maxsize=32)
+def _parse(name: str, file: Path) -> TTFont:
+    try:
+        return TTFont(name, str(file))
+    except (TTFError, OSError) as exc:
+        raise ContentError(
+            f"cannot use font file: {exc}",
+            file=file,
+            hint="fonts must be TrueType (.ttf) files",
+        ) from None
+
+
+_active: FontSet | None = None
+
+
+def _register_active() -> None:
+    if _active is None:
+        return
+    for name, file in _active.files().items():
+        pdfmetrics.registerFont(_parse(name, file))
+    addMapping(BODY, 0, 0, STYLES["regular"])
+    addMapping(BODY, 1, 0, STYLES["bold"])
+    addMapping(BODY, 0, 1, STYLES["italic"])
+    addMapping(BODY, 1, 1, STYLES["bold_italic"])
+    pdfmetrics.registerFontFamily(
+        BODY,
+        normal=STYLES["regular"],
+        bold=STYLES["bold"],
+        italic=STYLES["italic"],
+        boldItalic=STYLES["bold_italic"],
+    )
+
+
+def use(fonts: FontSet) -> None:
+    """Make ``fonts`` the family every following document is set in."""
+    global _active
+    _active = fonts
+    _register_active()
+
+
+# Runs after z3c.rml's per-document reset (pdfmetrics registered its own first).
+rl_config.register_reset(_register_active)
+
+
+@lru_cache(maxsize=32)
+def coverage(file: Path) -> frozenset[int]:
+    """The code points a font file can draw."""
+    return frozenset(_parse(f"cov:{file}", file).face.charToGlyph)

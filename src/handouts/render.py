@@ -1,0 +1,117 @@
+"""RML text to PDF bytes, through z3c.rml and ReportLab.
+
+The document is built with a canvas class of our own, which sets what RML
+cannot (the PDF's language and keywords) and calls a hook on each page so
+the personal box is drawn by the same code that stamps it in a batch.
+Everything z3c.rml would only log (an unknown tag, a bad attribute) is
+collected and turned into an error: a template bug never prints silently.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from handouts.errors import HandoutError, LayoutOverflowError, RenderError
+
+PageHook = Callable[[object, int], None]
+
+
+@dataclass
+class PdfInfo:
+    """What goes into the PDF besides the pages."""
+
+    lang: str
+    keywords: list[str] = field(default_factory=list)
+    page_hook: PageHook | None = None
+    pages: int = 0  # set while rendering: pages of the final pass
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def _canvas_class(info: PdfInfo):
+    from reportlab.pdfgen.canvas import Canvas
+
+    class HandoutCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            kwargs["lang"] = info.lang
+            super().__init__(*args, **kwargs)
+            self.setKeywords(", ".join(info.keywords))
+
+        def showPage(self):
+            info.pages = self.getPageNumber()
+            if info.page_hook:
+                info.page_hook(self, info.pages)
+            super().showPage()
+
+    return HandoutCanvas
+
+
+def _overflow_message(exc: Exception) -> str:
+    """Name the panel that overflowed, and by how much.
+
+    A fixed panel is ``<keepInFrame onOverflow="error" id="PANEL|SECTION">``;
+    ReportLab's message holds the content size and the panel's name, and the
+    height that was available is read from the failing frame of the traceback.
+    """
+    text = str(exc)
+    size = re.search(r"([\d.]+)x([\d.]+) too large", text)
+    name = re.search(r'name="([^"]*)"', text)
+    if not (size and name):
+        return f"content does not fit the page ({text})"
+    panel, _, section = name.group(1).partition("|")
+    available = None
+    tb = exc.__traceback__
+    while tb is not None:
+        available = tb.tb_frame.f_locals.get("availHeight", available)
+        tb = tb.tb_next
+    where = f"panel '{panel}'" + (f" (section '{section}')" if section else "")
+    height = float(size.group(2))
+    if available is None:
+        return f"{where} does not fit: its content is {height:.0f} pt tall"
+    return f"{where} does not fit: {height - float(available):.0f} pt too tall ({height:.0f} pt in {float(available):.0f} pt)"
+
+
+def rml_to_pdf(rml: str, info: PdfInfo, *, source: str) -> bytes:
+    """Render RML; errors name ``source`` (the template) and the RML line."""
+    from lxml import etree
+    from reportlab.platypus.doctemplate import LayoutError
+    from z3c.rml import document
+
+    try:
+        root = etree.fromstring(rml.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno
+        raise RenderError(f"rendered RML is not valid XML: {exc.msg}", file=source, line=line,
+                          hint="keep the rendered RML with --keep-rml and look at that line") from None
+    doc = document.Document(root, canvasClass=_canvas_class(info))
+    doc.filename = source
+    collect = _Collect()
+    logger = logging.getLogger("z3c.rml")
+    logger.addHandler(collect)
+    output = io.BytesIO()
+    try:
+        doc.process(output)
+    except HandoutError:
+        raise
+    except LayoutError as exc:
+        raise LayoutOverflowError(_overflow_message(exc), file=source,
+                                  hint="shorten that part of the content, or choose a layout that can grow") from exc
+    except (ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
+        raise RenderError(f"RML: {exc}", file=source) from exc
+    finally:
+        logger.removeHandler(collect)
+    if collect.messages:
+        raise RenderError(f"RML: {collect.messages[0]}", file=source,
+                          hint="a tag or attribute the page engine does not know")
+    return output.getvalue()

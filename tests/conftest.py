@@ -1,0 +1,51 @@
+"""Shared fixtures: built PDFs are made once per session and read with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handouts.build import build_handout
+from handouts.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+DATE = dt.date(2026, 12, 1)
+
+
+def pdf_text(path_or_bytes) -> str:
+    """All text of a PDF, pages joined, whitespace folded."""
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(root=ROOT)
+
+
+@pytest.fixture(scope="session")
+def default_pdf(tmp_path_factory, project) -> Path:
+    out = tmp_path_factory.mktemp("default")
+    return build_handout(project=project, out_dir=out).path
+
+
+@pytest.fixture(scope="session")
+def personal_pdf(tmp_path_factory, project) -> Path:
+    out = tmp_path_factory.mktemp("personal")
+    return build_handout(
+        project=project, out_dir=out, paper="a4", client="Zoë Łukasz",
+        note="A folded towel under your head", date=DATE,
+    ).path
+
+
+@pytest.fixture
+def studio_dir(tmp_path) -> Path:
+    """A minimal studio folder layered over the bundled defaults."""
+    (tmp_path / "studio.yaml").write_text((ROOT / "studio.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    return tmp_path
