@@ -55,11 +55,11 @@ def test_every_problem_reported_at_once(tmp_path):
 
 
 def test_unknown_source_id_is_an_error_with_a_suggestion(tmp_path):
-    text = GOOD.replace("- hu-2011", "- hu-2012", 1)
+    text = GOOD.replace("sources: [koch-2012", "sources: [koch-2021", 1)
     with pytest.raises(ContentError) as err:
         load_content(write(tmp_path, text))
-    assert "source 'hu-2012' is not in references" in str(err.value)
-    assert "did you mean 'hu-2011'" in str(err.value)
+    assert "sidebar.positions.0.sources.0: source 'koch-2021' is not in references" in str(err.value)
+    assert "did you mean 'koch-2012'" in str(err.value)
 
 
 def test_bom_is_accepted(tmp_path):

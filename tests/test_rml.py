@@ -29,7 +29,8 @@ def declared() -> dict[str, set[str]]:
 
 
 #: Paragraph markup ReportLab parses itself (not RML directives).
-INLINE = {"a": {"href", "name", "color"}, "u": set(), "b": set(), "i": set(), "br": set(), "font": {"name", "size", "color"}}
+INLINE = {"a": {"href", "name", "color"}, "u": set(), "b": set(), "i": set(), "br": set(), "font": {"name", "size", "color"},
+          "getName": {"id", "default"}, "pageNumber": set()}
 
 
 def unknown_attributes(rml: str) -> list[str]:

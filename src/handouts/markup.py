@@ -23,7 +23,7 @@ TextFilter = Callable[[str], str]
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     # "zero" turns every rule off; a list or heading in a body stays plain text.
-    return MarkdownIt("zero").enable(["emphasis", "link", "escape", "backticks"])
+    return MarkdownIt("zero").enable(["emphasis", "link", "escape", "backticks", "newline"])
 
 
 def _tag_for(token) -> tuple[str, str]:

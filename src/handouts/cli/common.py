@@ -1,16 +1,8 @@
-"""The ``handouts`` command line: options in, one call to the build API, a line out.
-
-Commands only parse options, call the library and print; every
-:class:`~handouts.errors.HandoutError` becomes ``error: file:line:col: ...``
-lines and exit code 1 (usage errors exit 2). A traceback appears only with
-``--debug``. Heavy libraries are imported inside the commands, so ``--help``
-stays fast.
-"""
+"""The Typer app, its global options, and the options commands share."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -22,13 +14,12 @@ from handouts import __version__
 app = typer.Typer(
     name="handouts",
     help="Print-ready PDF handouts for movement studios.",
-    no_args_is_help=False,
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"debug": False}
+state: dict = {"debug": False, "project": None}
 
 
 class PaperSize(str, Enum):
@@ -59,56 +50,28 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    project: Annotated[
+        Optional[Path],
+        typer.Option("--project", "-p", help="Studio folder (default: the nearest folder with a studio.yaml).", file_okay=False),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for errors.")] = False,
 ) -> None:
     """Print-ready PDF handouts for movement studios."""
-    _state["debug"] = debug
+    state["debug"] = debug
+    state["project"] = project
+
+
+def current_project():
+    """The studio folder for this run (``--project``, or found from the current folder)."""
+    from handouts.project import Project
+
+    return Project.discover(state["project"])
 
 
 def fail(error: Exception) -> typer.Exit:
-    """Print a tool error as one line per problem (or re-raise with --debug)."""
-    if _state["debug"]:
+    """Print a tool error as one line per problem (or re-raise it with --debug)."""
+    if state["debug"]:
         raise error
     for problem in getattr(error, "problems", [error]):
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
     return typer.Exit(1)
-
-
-@app.command()
-def build(
-    content: ContentArg = None,
-    template: TemplateOpt = None,
-    paper: PaperOpt = None,
-    lang: LangOpt = None,
-    client: Annotated[Optional[str], typer.Option("--client", help="Client name printed in the personal box.")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="A short note from the teacher.")] = None,
-    date: DateOpt = None,
-    out: OutOpt = None,
-) -> None:
-    """Build one handout (default: the built-in Constructive Rest)."""
-    from handouts.build import DEFAULT_CONTENT, build_handout
-    from handouts.errors import HandoutError
-
-    try:
-        built = build_handout(
-            content or DEFAULT_CONTENT,
-            template=template,
-            paper=paper.value if paper else None,
-            lang=lang,
-            client=client,
-            note=note,
-            date=date.date() if date else None,
-            out_dir=out,
-        )
-    except HandoutError as error:
-        raise fail(error) from None
-    typer.echo(str(built.path))
-
-
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.secho("interrupted", err=True)
-        sys.exit(130)

@@ -1,0 +1,29 @@
+"""The ``handouts`` command line: options in, one call to the library, a line out.
+
+Each command group is a module of its own in this package; they only parse
+options, call the library and print. Heavy libraries are imported inside the
+commands, so ``handouts --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from handouts.cli.common import app
+
+# Importing a command module registers its commands on ``app``.
+from handouts.cli import build  # noqa: E402,F401
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.secho("interrupted: nothing half-written was left behind", err=True)
+        sys.exit(130)
+
+
+__all__ = ["app", "main"]
