@@ -121,6 +121,7 @@ def context(job: Job, personal_info: Personal | None) -> dict:
         "personal": personal_info,
         "image": image,
         "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
+        "practice_log": False,
         "meta": {
             "filename": output_name(content.id, job.template.name),
             "title": title,
