@@ -39,6 +39,8 @@ def _drawing(file: Path, mtime: float):
                 embed_fonts(child)
 
     embed_fonts(drawing)
+    # The renderer's initial state would otherwise select base-14 Helvetica.
+    drawing.initialFontName = fonts.STYLES["regular"]
     return drawing
 
 

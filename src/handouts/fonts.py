@@ -95,12 +95,15 @@ def _register_active() -> None:
 def use(fonts: FontSet) -> None:
     """Make ``fonts`` the family every following document is set in."""
     global _active
+    if _active is None:
+        # z3c.rml registers a reset of its own that restores ReportLab's font
+        # family map; ours must run after it, so it is registered after that
+        # module is imported.
+        import z3c.rml.rlfix  # noqa: F401
+
+        rl_config.register_reset(_register_active)
     _active = fonts
     _register_active()
-
-
-# Runs after z3c.rml's per-document reset (pdfmetrics registered its own first).
-rl_config.register_reset(_register_active)
 
 
 @lru_cache(maxsize=32)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from handouts import fonts
 from handouts.errors import HandoutError, LayoutOverflowError, RenderError
 
 PageHook = Callable[[object, int], None]
@@ -45,6 +46,8 @@ def _canvas_class(info: PdfInfo):
     class HandoutCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             kwargs["lang"] = info.lang
+            # Never the base-14 Helvetica, not even as the unused initial font.
+            kwargs["initialFontName"] = fonts.STYLES["regular"]
             super().__init__(*args, **kwargs)
             self.setKeywords(", ".join(info.keywords))
 
