@@ -46,8 +46,7 @@ def _drawing(file: Path, mtime: float):
 
 def flowable(params: str):
     """A flowable for ``{"file": ..., "width": ..., "field": ...}`` (JSON)."""
-    from copy import deepcopy
-
+    from reportlab.graphics.shapes import Drawing, Group
     from reportlab.platypus import Image
 
     spec = json.loads(params)
@@ -62,8 +61,9 @@ def flowable(params: str):
         scale = min(1.0, width / image.imageWidth)
         image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
         return image
-    drawing = deepcopy(_drawing(file, file.stat().st_mtime))
-    scale = width / drawing.width
-    drawing.scale(scale, scale)
-    drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
-    return drawing
+    art = _drawing(file, file.stat().st_mtime)
+    scale = width / art.width
+    # A new, scaled frame around the cached (never mutated) shapes.
+    scaled = Drawing(art.width * scale, art.height * scale, Group(*art.contents, transform=(scale, 0, 0, scale, 0, 0)))
+    scaled.initialFontName = art.initialFontName
+    return scaled

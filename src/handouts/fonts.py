@@ -92,16 +92,40 @@ def _register_active() -> None:
     )
 
 
+def _reset_fonts() -> None:
+    """ReportLab's and z3c.rml's font resets, with each TTF parsed once per process.
+
+    Before every document both re-read the four Vera TTF files (and z3c.rml
+    restores ReportLab's font family map); this does the same from parsed
+    fonts, then registers the handout's family on top.
+    """
+    import copy
+
+    from reportlab.lib import fonts as family_map
+    from z3c.rml import rlfix
+
+    for name in ("Vera", "VeraBd", "VeraIt", "VeraBI"):
+        pdfmetrics.registerFont(_parse(name, Path(f"{name}.ttf")))
+    family_map._ps2tt_map = copy.deepcopy(rlfix._ps2tt_map_original)
+    family_map._tt2ps_map = copy.deepcopy(rlfix._tt2ps_map_original)
+    _register_active()
+
+
+def _install_reset() -> None:
+    from reportlab.graphics import testshapes
+    from z3c.rml import rlfix
+
+    replaced = (rlfix.resetFonts, testshapes.resetFonts)
+    resets = rl_config._registered_resets
+    resets[:] = [ref for ref in resets if ref() not in replaced]
+    rl_config.register_reset(_reset_fonts)
+
+
 def use(fonts: FontSet) -> None:
     """Make ``fonts`` the family every following document is set in."""
     global _active
     if _active is None:
-        # z3c.rml registers a reset of its own that restores ReportLab's font
-        # family map; ours must run after it, so it is registered after that
-        # module is imported.
-        import z3c.rml.rlfix  # noqa: F401
-
-        rl_config.register_reset(_register_active)
+        _install_reset()
     _active = fonts
     _register_active()
 

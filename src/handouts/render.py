@@ -9,6 +9,7 @@ collected and turned into an error: a template bug never prints silently.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -85,8 +86,24 @@ def _overflow_message(exc: Exception) -> str:
     return f"{where} does not fit: {height - float(available):.0f} pt too tall ({height:.0f} pt in {float(available):.0f} pt)"
 
 
+#: Page count last seen for an RML text. "Page x of y" needs y before the
+#: pages are drawn, which costs z3c.rml a whole second layout pass; when the
+#: same RML was rendered before (a batch, watch, any repeat), y is known.
+_pages_seen: dict[str, int] = {}
+
+
 def rml_to_pdf(rml: str, info: PdfInfo, *, source: str) -> bytes:
     """Render RML; errors name ``source`` (the template) and the RML line."""
+    key = hashlib.blake2b(rml.encode("utf-8"), digest_size=16).hexdigest()
+    known = _pages_seen.get(key)
+    pdf = _render(rml, info, source, known)
+    if known is not None and known != info.pages:  # a stale guess: lay out again
+        pdf = _render(rml, info, source, None)
+    _pages_seen[key] = info.pages
+    return pdf
+
+
+def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     from lxml import etree
     from reportlab.platypus.doctemplate import LayoutError
     from z3c.rml import document
@@ -99,6 +116,8 @@ def rml_to_pdf(rml: str, info: PdfInfo, *, source: str) -> bytes:
                           hint="keep the rendered RML with --keep-rml and look at that line") from None
     doc = document.Document(root, canvasClass=_canvas_class(info))
     doc.filename = source
+    if pages is not None:
+        doc.names["lastPage"] = str(pages)
     collect = _Collect()
     logger = logging.getLogger("z3c.rml")
     logger.addHandler(collect)
