@@ -72,13 +72,16 @@ def _parse(name: str, file: Path) -> TTFont:
 
 
 _active: FontSet | None = None
+_fallback_used = False
+_vera: list[TTFont] = []
 
 
 def _register_active() -> None:
     if _active is None:
         return
     for name, file in _active.files().items():
-        pdfmetrics.registerFont(_parse(name, file))
+        if name != FALLBACK or _fallback_used:
+            pdfmetrics.registerFont(_parse(name, file))
     addMapping(BODY, 0, 0, STYLES["regular"])
     addMapping(BODY, 1, 0, STYLES["bold"])
     addMapping(BODY, 0, 1, STYLES["italic"])
@@ -104,8 +107,8 @@ def _reset_fonts() -> None:
     from reportlab.lib import fonts as family_map
     from z3c.rml import rlfix
 
-    for name in ("Vera", "VeraBd", "VeraIt", "VeraBI"):
-        pdfmetrics.registerFont(_parse(name, Path(f"{name}.ttf")))
+    for font in _vera:
+        pdfmetrics.registerFont(font)
     family_map._ps2tt_map = copy.deepcopy(rlfix._ps2tt_map_original)
     family_map._tt2ps_map = copy.deepcopy(rlfix._tt2ps_map_original)
     _register_active()
@@ -116,6 +119,8 @@ def _install_reset() -> None:
     from z3c.rml import rlfix
 
     replaced = (rlfix.resetFonts, testshapes.resetFonts)
+    # Importing testshapes registered (and parsed) the Vera family already.
+    _vera[:] = [pdfmetrics.getFont(name) for name in ("Vera", "VeraBd", "VeraIt", "VeraBI")]
     resets = rl_config._registered_resets
     resets[:] = [ref for ref in resets if ref() not in replaced]
     rl_config.register_reset(_reset_fonts)
@@ -128,6 +133,14 @@ def use(fonts: FontSet) -> None:
         _install_reset()
     _active = fonts
     _register_active()
+
+
+def use_fallback() -> None:
+    """Register the fallback font from now on (parsing it costs ~25 ms; most handouts never need it)."""
+    global _fallback_used
+    if not _fallback_used:
+        _fallback_used = True
+        _register_active()
 
 
 @lru_cache(maxsize=32)
