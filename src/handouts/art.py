@@ -53,13 +53,33 @@ def _drawing(file: Path, mtime: float):
     return drawing
 
 
+def picture_size(file: Path) -> tuple[float, float]:
+    """Width and height of an SVG (points) or a raster image (pixels); unreadable -> ContentError."""
+    if file.suffix.lower() not in RASTER:
+        drawing = _drawing(file, file.stat().st_mtime)
+        return drawing.width, drawing.height
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(file) as image:
+            image.load()
+            return image.size
+    except (OSError, UnidentifiedImageError, SyntaxError) as exc:
+        raise ContentError(f"cannot read image: {exc}", file=file) from None
+
+
 def flowable(params: str):
-    """A flowable for ``{"file": ..., "width": ..., "field": ...}`` (JSON)."""
+    """A flowable for ``{"file": ..., "width": ..., "height": ..., "field": ...}`` (JSON).
+
+    The picture is scaled to ``width``, or to fit ``width`` x ``height`` when a
+    height is given (a logo in its box); raster images are never enlarged.
+    """
     from reportlab.graphics.shapes import Drawing, Group
     from reportlab.platypus import Image
 
     spec = json.loads(params)
     file, width = Path(spec["file"]), float(spec["width"])
+    height = float(spec.get("height") or 0)
     if not file.is_file():
         raise ContentError(f"image not found: {file}", field=spec.get("field"))
     if file.suffix.lower() in RASTER:
@@ -67,12 +87,18 @@ def flowable(params: str):
             image = Image(str(file))
         except OSError as exc:
             raise ContentError(f"cannot read image: {exc}", file=file, field=spec.get("field")) from None
-        scale = min(1.0, width / image.imageWidth)
+        scale = min(1.0, _fit(image.imageWidth, image.imageHeight, width, height))
         image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
         return image
     art = _drawing(file, file.stat().st_mtime)
-    scale = width / art.width
+    scale = _fit(art.width, art.height, width, height)
     # A new, scaled frame around the cached (never mutated) shapes.
     scaled = Drawing(art.width * scale, art.height * scale, Group(*art.contents, transform=(scale, 0, 0, scale, 0, 0)))
     scaled.initialFontName = art.initialFontName
     return scaled
+
+
+def _fit(width: float, height: float, box_width: float, box_height: float) -> float:
+    """The scale that fits ``width`` (and ``height``, when the box has one) into the box."""
+    scale = box_width / width
+    return min(scale, box_height / height) if box_height else scale

@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, fonts, personal, render
+from handouts import __version__, branding, fonts, personal, render
 from handouts.content import load_content, load_studio
-from handouts.errors import ContentError, LayoutOverflowError, TemplateError
+from handouts.errors import ContentError, LayoutOverflowError, Problem, TemplateError
 from handouts.labels import load_labels
 from handouts.markup import strip
 from handouts.models import Content, Personal, Studio
@@ -38,6 +38,8 @@ class Job:
     template: Template
     paper: str
     labels: dict
+    logo: branding.Logo | None = None
+    warnings: tuple[Problem, ...] = ()  # things worth fixing that do not stop the build
 
     @property
     def lang(self) -> str:
@@ -50,6 +52,7 @@ class Built:
 
     path: Path
     pages: int
+    warnings: tuple[Problem, ...] = ()
 
 
 def today() -> dt.date:
@@ -87,7 +90,8 @@ def prepare(
         )
     fonts.use(studio_fonts(studio, studio_file))
     return Job(project, loaded, content_file, studio, studio_file, chosen, paper,
-               load_labels(project, loaded.lang))
+               load_labels(project, loaded.lang), logo=branding.load_logo(studio, studio_file),
+               warnings=tuple(branding.colour_problems(studio, studio_file)))
 
 
 def studio_fonts(studio: Studio, studio_file: Path) -> fonts.FontSet:
@@ -120,6 +124,7 @@ def context(job: Job, personal_info: Personal | None) -> dict:
         "box": {"x": rect[0], "y": rect[1], "width": rect[2], "height": rect[3]} if rect else None,
         "personal": personal_info,
         "image": image,
+        "logo": {"file": str(job.logo.file), "aspect": job.logo.aspect} if job.logo else None,
         "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
         "practice_log": False,
         "meta": {
@@ -192,4 +197,4 @@ def build_handout(
     rendered = render_pdf(job, personal_info)
     name = output_name(job.content.id, job.template.name, client)
     path = write_atomic(out_dir or project.default_out_dir(), name, rendered.pdf)
-    return Built(path, rendered.pages)
+    return Built(path, rendered.pages, job.warnings)

@@ -17,6 +17,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 LangTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 Paper = Literal["letter", "a4"]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 
 
 class Strict(BaseModel):
@@ -82,10 +83,13 @@ class Content(Strict):
 
 
 class Contact(Strict):
+    """How clients reach the studio; ``website`` and ``video`` also print as QR codes."""
+
     phone: Text | None = None
     email: Text | None = None
     address: Text | None = None
-    website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    website: Url | None = None
+    video: Url | None = Field(default=None, description="A video to watch at home, e.g. the exercise")
 
 
 class Colors(Strict):

@@ -1,0 +1,153 @@
+"""A studio's look from studio.yaml: its logo, QR codes, and colours people can read.
+
+Colours are checked with WCAG's relative luminance, which is also what
+survives a grey photocopy: a text colour needs 4.5:1 against white paper, and
+the sidebar fill must leave dark text (and primary-coloured headings) at
+4.5:1 too. A colour that falls short is a warning with a readable colour of
+the same hue as the hint; the build goes on.
+
+The logo is checked before anything renders, so a missing or broken file is
+an error at the ``logo`` line of studio.yaml, never a half-built PDF. QR
+codes are drawn once per process (ReportLab's widget costs about 12 ms a
+document) and the same drawing is handed to every document that prints them.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from handouts.art import picture_size
+from handouts.errors import ContentError, Problem
+from handouts.models import Studio
+from handouts.yamlload import load_yaml
+
+WHITE = "#FFFFFF"
+#: The body text colour of every template (``paraStyle name="body"``).
+BODY_TEXT = "#1A1A1A"
+#: WCAG 2 AA for normal-size text.
+TEXT_RATIO = 4.5
+LOGO_TYPES = {".svg", ".png", ".jpg", ".jpeg"}
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of ``#RRGGBB`` (0 black to 1 white)."""
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two colours, 1 to 21."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _with_lightness(color: str, lightness: float) -> str:
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, _, saturation = colorsys.rgb_to_hls(r, g, b)
+    return "#" + "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(hue, lightness, saturation))
+
+
+def readable_shade(color: str, against: str, *, lighter: bool = False) -> str:
+    """The same hue, made darker (or lighter) just enough to reach 4.5:1 against ``against``."""
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lightness = colorsys.rgb_to_hls(r, g, b)[1]
+    step = 0.01 if lighter else -0.01
+    while 0 <= lightness <= 1:
+        candidate = _with_lightness(color, lightness)
+        if contrast(candidate, against) >= TEXT_RATIO:
+            return candidate
+        lightness += step
+    return WHITE if lighter else "#000000"
+
+
+def colour_problems(studio: Studio, studio_file: Path) -> list[Problem]:
+    """Warnings for colours that are too pale for text, or a sidebar too dark to read on."""
+    colors, found = studio.colors, []
+    for field in ("primary", "accent"):
+        value = getattr(colors, field)
+        ratio = contrast(value, WHITE)
+        if ratio < TEXT_RATIO:
+            found.append((f"colors.{field}", f"{value} has contrast {ratio:.1f}:1 against white; text needs 4.5:1",
+                          f"{readable_shade(value, WHITE)} is the same hue, dark enough to read and to photocopy"))
+    on_sidebar = [(BODY_TEXT, "body text")]
+    if contrast(colors.primary, WHITE) >= TEXT_RATIO:
+        on_sidebar.append((colors.primary, "colors.primary headings"))
+    for text, what in on_sidebar:
+        ratio = contrast(text, colors.sidebar)
+        if ratio < TEXT_RATIO:
+            found.append(("colors.sidebar", f"{colors.sidebar} leaves {what} at {ratio:.1f}:1; text needs 4.5:1",
+                          f"a lighter fill such as {readable_shade(colors.sidebar, text, lighter=True)}"))
+            break
+    return [_at(studio_file, field, message, hint, "warning") for field, message, hint in found]
+
+
+def _at(studio_file: Path, field: str, message: str, hint: str | None, severity: str = "error") -> Problem:
+    """A problem placed at ``field``'s line in studio.yaml (read again only when there is one)."""
+    line, column = load_yaml(studio_file).locate(tuple(field.split(".")))
+    return Problem(message, studio_file, line, column, field, hint, severity)
+
+
+@dataclass(frozen=True)
+class Logo:
+    """A studio's logo, checked readable; ``aspect`` is width / height."""
+
+    file: Path
+    aspect: float
+
+
+def load_logo(studio: Studio, studio_file: Path) -> Logo | None:
+    """The logo named in studio.yaml (relative to it), or an error at its ``logo`` line."""
+    if not studio.logo:
+        return None
+    file = (studio_file.parent / studio.logo).resolve()
+
+    def error(message: str, hint: str) -> ContentError:
+        problem = _at(studio_file, "logo", message, hint)
+        return ContentError.collected([problem])
+
+    if file.suffix.lower() not in LOGO_TYPES:
+        raise error(f"logo must be an SVG, PNG or JPEG file, not {file.name}", "export the logo as .svg or .png")
+    if not file.is_file():
+        raise error(f"logo file not found: {studio.logo}", "the path is relative to studio.yaml")
+    try:
+        width, height = picture_size(file)
+    except ContentError as exc:
+        raise error(f"cannot read logo {studio.logo}: {exc.problems[0].message}",
+                    "open the file in an image editor and save it again") from None
+    if width <= 0 or height <= 0:
+        raise error(f"logo {studio.logo} has no size", "give the SVG a width and height or a viewBox")
+    return Logo(file, width / height)
+
+
+@lru_cache(maxsize=8)
+def qr_drawing(url: str, size: float):
+    """A QR code for ``url``, ``size`` points square, drawn once.
+
+    Its border is one module: the white of the cell around it completes the
+    quiet zone a scanner needs, so the code itself can be larger.
+    """
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(url, barLevel="M", barBorder=1, barWidth=size, barHeight=size)
+    drawing = Drawing(size, size)
+    drawing.add(widget.draw())
+    return drawing
+
+
+def qr(params: str):
+    """``<plugInFlowable module="handouts.branding" function="qr">{"url": ..., "size": ...}``.
+
+    Returns the cached drawing itself: a Drawing keeps no state between
+    documents, and copying its few hundred squares would cost what caching saves.
+    """
+    spec = json.loads(params)
+    return qr_drawing(spec["url"], float(spec["size"]))
