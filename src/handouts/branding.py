@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from handouts import fonts
 from handouts.art import picture_size
 from handouts.errors import ContentError, Problem
 from handouts.models import Studio
@@ -138,8 +139,9 @@ def qr_drawing(url: str, size: float):
     from reportlab.graphics.shapes import Drawing
 
     widget = QrCodeWidget(url, barLevel="M", barBorder=1, barWidth=size, barHeight=size)
-    drawing = Drawing(size, size)
-    drawing.add(widget.draw())
+    drawing = Drawing(size, size, widget.draw())
+    # The renderer's initial state would otherwise select base-14 Helvetica.
+    drawing.initialFontName = fonts.STYLES["regular"]
     return drawing
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import (
-    ContentArg, DateOpt, LangOpt, OutOpt, PaperOpt, TemplateOpt, app, current_project, fail,
+    ContentArg, DateOpt, LangOpt, OutOpt, PaperOpt, TemplateOpt, app, current_project, detail, fail, report,
 )
 
 
@@ -23,10 +23,15 @@ def build(
     out: OutOpt = None,
 ) -> None:
     """Build one handout (default: the built-in Constructive Rest) and print its path."""
+    import time
+
     from handouts.build import DEFAULT_CONTENT, build_handout
     from handouts.errors import HandoutError
 
+    start = time.perf_counter()
     try:
+        project = current_project()
+        detail(f"studio folder: {project.root or 'none (bundled defaults)'}")
         built = build_handout(
             content or DEFAULT_CONTENT,
             template=template,
@@ -36,8 +41,9 @@ def build(
             note=note,
             date=date.date() if date else None,
             out_dir=out,
-            project=current_project(),
+            project=project,
         )
     except HandoutError as error:
         raise fail(error) from None
-    typer.echo(str(built.path))
+    detail(f"{built.pages} page(s) in {time.perf_counter() - start:.2f} s")
+    report("build", [{"path": built.path, "pages": built.pages}], warnings=built.warnings, open_path=built.path)
