@@ -34,7 +34,7 @@ def test_default_handout_holds_every_part(default_pdf):
         assert words(position["summary"]) in text
     for item in CONTENT["safety"]:
         assert words(item) in text
-    assert " ".join(STUDIO["disclaimer"].split()) in text
+    assert " ".join(STUDIO["disclaimer"]["en"].split()) in text
 
 
 def test_page_size_and_count(default_pdf, personal_pdf):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handouts import __version__, branding, fonts, personal, render
-from handouts.content import load_content, load_studio
+from handouts.check import check_file
+from handouts.content import load_studio
 from handouts.errors import ContentError, LayoutOverflowError, Problem, TemplateError
 from handouts.labels import load_labels
 from handouts.markup import strip
@@ -39,6 +40,7 @@ class Job:
     paper: str
     labels: dict
     logo: branding.Logo | None = None
+    practice_log: bool = False
     warnings: tuple[Problem, ...] = ()  # things worth fixing that do not stop the build
 
     @property
@@ -70,12 +72,20 @@ def prepare(
     template: str | None = None,
     paper: str | None = None,
     lang: str | None = None,
+    practice_log: bool | None = None,
 ) -> Job:
-    """Load and check every input of a build, before anything is rendered."""
+    """Load and check every input of a build, before anything is rendered.
+
+    The content passes the same checks as ``handouts check``: errors stop
+    the build, warnings travel in the Job for the caller to show.
+    """
     studio_file = project.studio_file()
     studio = load_studio(studio_file)
     content_file = project.resolve_content(str(content), lang or DEFAULT_LANG)
-    loaded = load_content(content_file)
+    checked = check_file(content_file, studio, studio_file)
+    if checked.errors:
+        raise ContentError.collected(checked.errors)
+    loaded = checked.content
     if lang and loaded.lang.split("-")[0] != lang.split("-")[0]:
         raise ContentError(
             f"content is in '{loaded.lang}', not '{lang}'", file=content_file, field="lang",
@@ -89,9 +99,22 @@ def prepare(
             hint=f"use --paper {' or '.join(chosen.info.papers)}",
         )
     fonts.use(studio_fonts(studio, studio_file))
+    log, log_warnings = _practice_log(chosen, studio.practice_log if practice_log is None else practice_log)
     return Job(project, loaded, content_file, studio, studio_file, chosen, paper,
-               load_labels(project, loaded.lang), logo=branding.load_logo(studio, studio_file),
-               warnings=tuple(branding.colour_problems(studio, studio_file)))
+               load_labels(project, loaded.lang), logo=branding.load_logo(studio, studio_file), practice_log=log,
+               warnings=tuple(checked.warnings + branding.colour_problems(studio, studio_file) + log_warnings))
+
+
+def _practice_log(template: Template, wanted: bool) -> tuple[bool, list[Problem]]:
+    """A fixed layout (a brochure, a card) keeps its page count: no log there, and a warning."""
+    pages = template.info.fixed_pages
+    if not wanted or not pages:
+        return wanted, []
+    return False, [Problem(
+        f"template '{template.name}' prints on exactly {pages} page(s): the practice log is left out",
+        field="practice_log", severity="warning",
+        hint="build it with --template classic (or another layout that can grow) to add the log",
+    )]
 
 
 def studio_fonts(studio: Studio, studio_file: Path) -> fonts.FontSet:
@@ -126,7 +149,8 @@ def context(job: Job, personal_info: Personal | None) -> dict:
         "image": image,
         "logo": {"file": str(job.logo.file), "aspect": job.logo.aspect} if job.logo else None,
         "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
-        "practice_log": False,
+        "practice_log": job.practice_log,
+        "disclaimer": content.disclaimer or studio.disclaimer_for(content.lang)[0] or "",
         "meta": {
             "filename": output_name(content.id, job.template.name),
             "title": title,
@@ -168,6 +192,8 @@ def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
 def _check_pages(job: Job, pages: int) -> None:
     info = job.template.info
     limit = info.fixed_pages or info.max_pages
+    if limit and job.practice_log:
+        limit += 1  # the log's own page
     if limit and pages > limit:
         raise LayoutOverflowError(
             f"template '{job.template.name}' prints on at most {limit} page(s); this content needs {pages}",
@@ -187,10 +213,15 @@ def build_handout(
     date: dt.date | None = None,
     out_dir: Path | None = None,
     project: Project | None = None,
+    practice_log: bool | None = None,
 ) -> Built:
-    """Build one handout and write it atomically into ``out_dir``."""
+    """Build one handout and write it atomically into ``out_dir``.
+
+    ``practice_log`` adds a week's log page (None: as studio.yaml says).
+    Warnings from the content checks come back in ``Built.warnings``.
+    """
     project = project or Project.discover()
-    job = prepare(project, content, template=template, paper=paper, lang=lang)
+    job = prepare(project, content, template=template, paper=paper, lang=lang, practice_log=practice_log)
     personal_info = None
     if client or note or date:
         personal_info = Personal(client=client, note=note, date=date or today())

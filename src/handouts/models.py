@@ -80,6 +80,7 @@ class Content(Strict):
     safety: list[Text] = Field(min_length=1, description="Always printed, in every layout")
     sidebar: Sidebar | None = None
     references: list[Reference] = Field(default_factory=list)
+    disclaimer: Text | None = Field(default=None, description="This handout's own; else the studio's")
 
 
 class Contact(Strict):
@@ -118,8 +119,25 @@ class Studio(Strict):
     fonts: Fonts = Field(default_factory=Fonts)
     paper: Paper = "letter"
     template: Slug = "classic"
-    disclaimer: Text
+    disclaimer: Text | dict[LangTag, Text] | None = Field(
+        default=None, description="One text, or one per language: {en: ..., es: ...}"
+    )
     reading_grade_max: float = Field(default=8, ge=1, le=20)
+    practice_log: bool = Field(default=False, description="Add a week's practice log to every handout")
+
+    def disclaimer_for(self, lang: str) -> tuple[str | None, str | None]:
+        """The disclaimer in ``lang`` and the language it is really in.
+
+        A mapping is looked up by the full tag, then its primary subtag, then
+        English, then the first language given; a plain text has no language.
+        """
+        if not isinstance(self.disclaimer, dict):
+            return self.disclaimer, None
+        by_tag = {tag.lower(): (text, tag) for tag, text in self.disclaimer.items()}
+        for tag in (lang.lower(), lang.split("-")[0].lower(), "en"):
+            if tag in by_tag:
+                return by_tag[tag]
+        return next(iter(by_tag.values()), (None, None))
 
 
 class Personal(Strict):

@@ -72,6 +72,22 @@ class LocatedData:
             path = path[:-1]
         return self.locations.get((), (None, None))
 
+    def get(self, path: PathKey, default: Any = None) -> Any:
+        """The raw value at ``path``, or ``default`` where the file has none.
+
+        Checks read content through this even when the schema failed, so one
+        run reports every problem of a file, not only its schema errors.
+        """
+        value = self.data
+        for key in path:
+            if not isinstance(value, (dict, list)):
+                return default
+            try:
+                value = value[key]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return value
+
 
 def read_text(file: Path) -> str:
     """Read a text file as UTF-8 (with or without a BOM), or say why not."""

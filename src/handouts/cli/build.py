@@ -20,6 +20,11 @@ def build(
     client: Annotated[Optional[str], typer.Option("--client", help="Client name printed in the personal box.")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="A short note from the teacher.")] = None,
     date: DateOpt = None,
+    practice_log: Annotated[
+        Optional[bool],
+        typer.Option("--practice-log/--no-practice-log",
+                     help="Add a page to log a week of practice; default from studio.yaml.", show_default=False),
+    ] = None,
     out: OutOpt = None,
 ) -> None:
     """Build one handout (default: the built-in Constructive Rest) and print its path."""
@@ -42,6 +47,7 @@ def build(
             date=date.date() if date else None,
             out_dir=out,
             project=project,
+            practice_log=practice_log,
         )
     except HandoutError as error:
         raise fail(error) from None

@@ -1,0 +1,228 @@
+"""Is a handout right, fair and readable? What ``handouts check`` and every build ask.
+
+A content file is checked for its schema and cross-references (the same
+validation as a build), then for what a reader needs: every client-facing
+block at or under the studio's reading grade, a debate whose views get about
+the same space, references that are cited, a disclaimer in the handout's
+language. The rules read the file's raw data, so a file with a schema error
+is still measured and every problem is listed in one run, each at the line
+the user wrote it. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts import readability
+from handouts.content import content_problems, validate
+from handouts.errors import ContentError, Problem
+from handouts.markup import strip
+from handouts.models import Content, Studio
+from handouts.project import Project
+from handouts.yamlload import LocatedData, PathKey, load_yaml
+
+DEFAULT_GRADE_MAX = 8.0
+#: The longest view of the debate may have at most this many times the words of the shortest.
+BALANCE_RATIO = 1.33
+_QUOTE_CHARS = 70
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One content file's model (when it is valid) and its problems."""
+
+    file: Path
+    content: Content | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``handouts check`` found: the files it read and every problem in them."""
+
+    files: list[Path]
+    problems: list[Problem]
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors fail a check; with ``strict``, warnings do too."""
+        return any(strict or p.severity == "error" for p in self.problems)
+
+
+def check_file(file: Path, studio: Studio | None, studio_file: Path | None = None) -> Checked:
+    """Every problem of one content file, measured against the studio's settings."""
+    try:
+        located = load_yaml(file)
+    except ContentError as error:
+        return Checked(file, None, list(error.problems))
+    content, problems = content_problems(located)
+    if isinstance(located.data, dict):
+        lang = content.lang if content else str(located.get(("lang",), "en"))
+        limit = studio.reading_grade_max if studio else DEFAULT_GRADE_MAX
+        problems += _grades(located, lang, limit) + _balance(located) + _uncited(located)
+        if studio is not None and studio_file is not None:
+            problems += _disclaimer(located, lang, studio, studio_file)
+    problems.sort(key=lambda p: (p.file != file, p.line or 0, p.column or 0))  # in reading order
+    return Checked(file, content, problems)
+
+
+def check_project(project: Project, targets: list[str] | None = None) -> Report:
+    """Check the named content (ids or paths), or all of the studio's and the bundled content."""
+    studio_file = project.studio_file()
+    studio, problems = None, []
+    try:
+        studio = validate(load_yaml(studio_file), Studio)
+    except ContentError as error:
+        problems += error.problems
+    files = content_files(project, targets)
+    for file in files:
+        problems += check_file(file, studio, studio_file).problems
+    unique = {(p.severity, str(p)): p for p in problems}
+    return Report(files, list(unique.values()))
+
+
+def content_files(project: Project, targets: list[str] | None = None) -> list[Path]:
+    """Files for content ids (every language), ``<id>.<lang>`` names, or paths."""
+    if not targets:
+        return [project.find("content", f"{name}.yaml") for name in project.content_ids()]
+    files = []
+    for ref in targets:
+        if ref.endswith((".yaml", ".yml")) or "/" in ref:
+            files.append(project.resolve_content(ref, "en"))
+            continue
+        names = [n for n in project.content_ids() if ref in (n, n.rsplit(".", 1)[0])]
+        if not names:
+            raise ContentError(f"no content '{ref}'",
+                               hint=f"available: {', '.join(project.content_ids()) or 'none'}")
+        files += [project.find("content", f"{name}.yaml") for name in names]
+    return list(dict.fromkeys(files))
+
+
+def _problem(located: LocatedData, path: PathKey, message: str, hint: str,
+             severity: str = "error") -> Problem:
+    line, column = located.locate(path)
+    return Problem(message, located.file, line, column, ".".join(map(str, path)), hint, severity)
+
+
+def _texts(value) -> list[str]:
+    """The strings in a field that should hold text or a list of texts."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, str) and item.strip()]
+
+
+def _plain(items: list[str]) -> str:
+    """Markdown items as plain text, each ending a sentence (a step without a full stop is one)."""
+    out = []
+    for item in items:
+        text = strip(item).strip()
+        out.append(text if re.search(r"[.!?:;…]['\"”’»)]*$", text) else f"{text}.")
+    return "\n\n".join(out)
+
+
+def _blocks(located: LocatedData) -> Iterator[tuple[PathKey, str, str]]:
+    """Each block a client reads: (path, name, plain text)."""
+    yield ("summary",), "summary", _plain(_texts(located.get(("summary",))))
+    sections = located.get(("sections",))
+    for index, section in enumerate(sections if isinstance(sections, list) else []):
+        if isinstance(section, dict):
+            items = [*_texts(section.get("body")), *_texts(section.get("steps")), *_texts(section.get("bullets"))]
+            yield ("sections", index), f"section '{section.get('heading', index + 1)}'", _plain(items)
+    yield ("safety",), "safety", _plain(_texts(located.get(("safety",))))
+    for index, position, label in _positions(located):
+        yield ("sidebar", "positions", index), f"view '{label}'", _position_text(position)
+    for part in ("common_ground", "takeaway"):
+        yield ("sidebar", part), part.replace("_", " "), _plain(_texts(located.get(("sidebar", part))))
+
+
+def _positions(located: LocatedData) -> Iterator[tuple[int, dict, str]]:
+    positions = located.get(("sidebar", "positions"))
+    for index, position in enumerate(positions if isinstance(positions, list) else []):
+        if isinstance(position, dict):
+            yield index, position, str(position.get("label", f"view {index + 1}"))
+
+
+def _position_text(position: dict) -> str:
+    return _plain([*_texts(position.get("summary")), *_texts(position.get("points"))])
+
+
+def _quote(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return f'"{sentence}"' if len(sentence) <= _QUOTE_CHARS else f'"{sentence[:_QUOTE_CHARS - 1].rstrip()}…"'
+
+
+def _grades(located: LocatedData, lang: str, limit: float) -> list[Problem]:
+    """Flesch-Kincaid grade of each block, with its hardest sentences when over the limit."""
+    problems = []
+    for path, name, text in _blocks(located):
+        if not text:
+            continue
+        reading = readability.assess(text, lang)
+        if reading.grade > limit:
+            hardest = ", ".join(f"{_quote(s)} ({g:g})" for s, g in reading.hardest)
+            problems.append(_problem(
+                located, path,
+                f"reading grade {reading.grade:g} is above {limit:g} in the {name}; hardest: {hardest}",
+                "split long sentences and use shorter, everyday words",
+            ))
+    return problems
+
+
+def _balance(located: LocatedData) -> list[Problem]:
+    """The longest view may have at most BALANCE_RATIO times the words of the shortest."""
+    sizes = [(readability.words(_position_text(p)), i, label) for i, p, label in _positions(located)]
+    sizes = [size for size in sizes if size[0]]
+    if len(sizes) < 2:
+        return []
+    (short, _, short_label), (long, index, long_label) = min(sizes), max(sizes)
+    if long <= BALANCE_RATIO * short:
+        return []
+    return [_problem(
+        located, ("sidebar", "positions", index),
+        f"the debate is unbalanced: '{long_label}' has {long} words, {long / short:.2f} times "
+        f"the {short} of '{short_label}' (at most {BALANCE_RATIO:g} times)",
+        f"cut '{long_label}' to about {int(BALANCE_RATIO * short)} words, or give '{short_label}' more",
+    )]
+
+
+def _uncited(located: LocatedData) -> list[Problem]:
+    """A reference no view cites is printed for nothing: a warning."""
+    cited = {source for _, position, _ in _positions(located) for source in _texts(position.get("sources"))}
+    references = located.get(("references",))
+    problems = []
+    for index, reference in enumerate(references if isinstance(references, list) else []):
+        ref_id = reference.get("id") if isinstance(reference, dict) else None
+        if isinstance(ref_id, str) and ref_id not in cited:
+            problems.append(_problem(located, ("references", index, "id"), f"reference '{ref_id}' is never cited",
+                                     "add it to a view's sources:, or remove it", "warning"))
+    return problems
+
+
+def _disclaimer(located: LocatedData, lang: str, studio: Studio, studio_file: Path) -> list[Problem]:
+    """A disclaimer in the handout's language: the content's own, or the studio's."""
+    if _texts(located.get(("disclaimer",))):
+        return []
+    text, text_lang = studio.disclaimer_for(lang)
+    primary = lang.split("-")[0].lower()
+    if text is None:
+        return [_studio_problem(studio_file, f"no disclaimer for {located.file.name}",
+                                "add `disclaimer:` to studio.yaml (one text, or one per language: "
+                                "{en: ..., es: ...}), or to the content file")]
+    if text_lang is not None and text_lang.split("-")[0].lower() != primary:
+        return [_studio_problem(studio_file, f"no '{primary}' text: {located.file.name} will print the "
+                                f"'{text_lang}' one", f"add `{primary}: ...` under disclaimer:", "warning")]
+    return []
+
+
+def _studio_problem(studio_file: Path, message: str, hint: str, severity: str = "error") -> Problem:
+    located = load_yaml(studio_file)
+    return _problem(located, ("disclaimer",), message, hint, severity)

@@ -1,0 +1,176 @@
+"""`handouts check` and the checks every build runs first.
+
+Each file in tests/data/content/ breaks one rule of a small handout that
+otherwise passes (base.en.yaml); the problem must be reported at the line
+the file has it, with a fix, and with the right exit code.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from handouts import readability
+from handouts.check import _blocks, check_file, check_project
+from handouts.cli import app
+from handouts.content import load_studio
+from handouts.project import Project
+from handouts.yamlload import load_yaml
+
+DATA = ROOT / "tests" / "data" / "content"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def check(*args: str, project=ROOT):
+    return runner.invoke(app, ["--project", str(project), "check", *args])
+
+
+# file, exit code, the start of the line expected (severity: file:line:col: field), words of its message
+CASES = [
+    ("unbalanced", 1, "error: {f}:18:7: sidebar.positions.0:", "'The towel view' has 37 words, 2.47 times the 15"),
+    ("uncited", 1, "error: {f}:25:7: sidebar.positions.1.sources:", "needs at least 1 item"),
+    ("hard", 1, "error: {f}:5:1: summary:", 'hardest: "Physiological equilibrium emerges gradually."'),
+    ("no-safety", 1, "error: {f}:12:1: safety:", "needs at least 1 item"),
+    ("dangling", 1, "error: {f}:21:17: sidebar.positions.0.sources.0:", "did you mean 'smith-2020'?"),
+    ("uncited-reference", 0, "warning: {f}:33:5: references.2.id:", "reference 'brown-2019' is never cited"),
+    ("no-alt", 1, "error: {f}:7:1: illustration.alt: field required", "what the picture shows"),
+]
+
+
+@pytest.mark.parametrize("name, code, start, words", CASES, ids=[case[0] for case in CASES])
+def test_each_problem_is_reported_at_its_line(name, code, start, words):
+    file = DATA / f"{name}.en.yaml"
+    result = check(str(file))
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith(start.format(f=file))]
+    assert len(lines) == 1, result.stdout
+    assert words in lines[0] and "(hint: " in lines[0]
+
+
+def test_the_base_fixture_passes():
+    result = check(str(DATA / "base.en.yaml"))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "ok: 1 file checked, no problems" in result.stderr
+
+
+def test_every_problem_of_a_file_is_listed_at_once():
+    file = DATA / "many.en.yaml"
+    result = check(str(file))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[1] for line in lines] == [f"{file}:{n}" for n in ("5:1", "19:7", "29:17", "31:3", "35:5")]
+    assert "subtitel: unknown field (hint: did you mean 'subtitle'?)" in lines[0]
+    assert "the debate is unbalanced" in lines[1]
+    assert "source 'jones-2012' is not in references" in lines[2]
+    assert "reading grade" in lines[3] and "takeaway" in lines[3]
+    assert lines[4].startswith("warning: ")
+    assert "4 errors, 1 warning" in result.stderr
+
+
+def test_json_output_parses_with_every_field():
+    file = DATA / "many.en.yaml"
+    result = check(str(file), "--format", "json")
+    assert result.exit_code == 1
+    rows = json.loads(result.stdout)
+    assert [row["line"] for row in rows] == [5, 19, 29, 31, 35]
+    assert set(rows[0]) == {"file", "line", "column", "field", "severity", "message", "hint"}
+    assert rows[0] == {
+        "file": str(file), "line": 5, "column": 1, "field": "subtitel", "severity": "error",
+        "message": "unknown field", "hint": "did you mean 'subtitle'?",
+    }
+    assert [row["severity"] for row in rows].count("warning") == 1
+    assert json.loads(check(str(DATA / "base.en.yaml"), "--format", "json").stdout) == []
+
+
+def test_strict_turns_warnings_into_failure():
+    file = str(DATA / "uncited-reference.en.yaml")
+    assert check(file).exit_code == 0
+    assert check(file, "--strict").exit_code == 1
+
+
+def test_bundled_content_passes_every_check():
+    result = check()
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "ok: 2 files checked, no problems" in result.stderr
+    assert check("--strict").exit_code == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_bundled_content_reads_at_grade_7_or_below_in_every_block(lang):
+    located = load_yaml(ROOT / "content" / f"constructive-rest.{lang}.yaml")
+    grades = {name: readability.assess(text, lang).grade for _, name, text in _blocks(located)}
+    assert len(grades) >= 10
+    assert max(grades.values()) <= 7.0, grades
+
+
+def test_content_ids_languages_and_unknown_ids():
+    both = check_project(Project(root=ROOT), ["constructive-rest"])
+    assert [f.name for f in both.files] == ["constructive-rest.en.yaml", "constructive-rest.es.yaml"]
+    one = check_project(Project(root=ROOT), ["constructive-rest.es"])
+    assert [f.name for f in one.files] == ["constructive-rest.es.yaml"]
+    result = check("no-such-handout")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no content 'no-such-handout' (hint: available: constructive-rest.en")
+
+
+def test_the_grade_limit_comes_from_the_studio(studio_dir):
+    text = (studio_dir / "studio.yaml").read_text(encoding="utf-8")
+    (studio_dir / "studio.yaml").write_text(text.replace("reading_grade_max: 8", "reading_grade_max: 4"), encoding="utf-8")
+    result = check("constructive-rest.en", project=studio_dir)
+    assert result.exit_code == 1
+    assert "reading grade 6.2 is above 4 in the view 'The somatic view'" in result.stdout
+
+
+def test_spanish_is_measured_with_spanish_syllables():
+    text = "Pregunta antes a tu médico o fisioterapeuta."
+    assert readability.assess(text, "es").grade != readability.assess(text, "en").grade
+    assert readability.assess(text, "es").grade == readability._measure(text, "es", 2).grade
+
+
+def studio_with_disclaimer(studio_dir, disclaimer_yaml: str):
+    text = (studio_dir / "studio.yaml").read_text(encoding="utf-8")
+    start, end = text.index("disclaimer:"), text.index("reading_grade_max")
+    (studio_dir / "studio.yaml").write_text(text[:start] + disclaimer_yaml + text[end:], encoding="utf-8")
+    return studio_dir / "studio.yaml"
+
+
+def test_a_disclaimer_missing_in_the_handouts_language_is_a_warning(studio_dir):
+    studio_file = studio_with_disclaimer(studio_dir, "disclaimer:\n  en: For education only.\n")
+    checked = check_file(ROOT / "content" / "constructive-rest.es.yaml", load_studio(studio_file), studio_file)
+    assert [(p.severity, p.line, p.field) for p in checked.problems] == [("warning", 16, "disclaimer")]
+    assert "no 'es' text: constructive-rest.es.yaml will print the 'en' one" in str(checked.problems[0])
+
+
+def test_no_disclaimer_anywhere_is_an_error(studio_dir):
+    studio_file = studio_with_disclaimer(studio_dir, "")
+    result = check("constructive-rest", project=studio_dir)
+    assert result.exit_code == 1
+    assert f"error: {studio_file}:3:1: disclaimer: no disclaimer for constructive-rest.en.yaml" in result.stdout
+
+
+def test_build_refuses_content_with_errors_and_writes_nothing(tmp_path):
+    file = DATA / "many.en.yaml"
+    result = runner.invoke(app, ["--project", str(ROOT), "build", str(file), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 4 and all(line.startswith(f"error: {file}:") for line in errors)
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_prints_warnings_and_goes_on(tmp_path):
+    file = DATA / "uncited-reference.en.yaml"
+    result = runner.invoke(app, ["--project", str(ROOT), "build", str(file), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"warning: {file}:33:5: references.2.id: reference 'brown-2019' is never cited")
+    assert result.stdout.strip() == str(tmp_path / "neck-rest-classic.pdf")
+    assert (tmp_path / "neck-rest-classic.pdf").stat().st_size > 1000

@@ -1,0 +1,81 @@
+"""Every word a template prints comes from the label catalogue of the handout's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from conftest import ROOT, pdf_text
+from handouts.cli import app
+
+LABELS = ROOT / "templates" / "_base" / "labels"
+runner = CliRunner()
+
+
+def catalogue(lang: str) -> dict:
+    return yaml.safe_load((LABELS / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def test_spanish_has_every_label_english_has():
+    en, es = catalogue("en"), catalogue("es")
+    assert sorted(es) == sorted(en)
+    for key, value in en.items():
+        assert type(es[key]) is type(value), key
+        if isinstance(value, list):
+            assert len(es[key]) == len(value), key
+
+
+def _literal_text(source: str) -> str:
+    """What a template prints of its own: the source less Jinja, tags and entities."""
+    for pattern in (r"\{#.*?#\}", r"\{%.*?%\}", r"\{\{.*?\}\}", r"<!--.*?-->", r"<[^>]*>", r"&\w+;"):
+        source = re.sub(pattern, " ", source, flags=re.DOTALL)
+    return source
+
+
+@pytest.mark.parametrize("template", sorted(p.relative_to(ROOT / "templates").as_posix()
+                                            for p in (ROOT / "templates").rglob("*.rml.j2")))
+def test_templates_print_no_words_of_their_own(template):
+    text = _literal_text((ROOT / "templates" / template).read_text(encoding="utf-8"))
+    assert re.findall(r"[^\W\d_]{2,}", text) == []
+
+
+def test_a_misplaced_word_is_caught():
+    assert re.findall(r"[^\W\d_]{2,}", _literal_text('<para style="x">Page {{ n }}</para>')) == ["Page"]
+
+
+@pytest.fixture(scope="module")
+def spanish_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("es")
+    result = runner.invoke(app, ["--project", str(ROOT), "build", "--lang", "es", "--client", "Ana García",
+                                    "--note", "Diez minutos", "--date", "2026-12-01", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / "constructive-rest-classic-ana-garcia.pdf"
+
+
+def test_the_spanish_handout_reads_spanish(spanish_pdf):
+    text = pdf_text(spanish_pdf)
+    es = catalogue("es")
+    studio = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8"))
+    for expected in ("Para Ana García", "1 de diciembre de 2026", "Una nota para ti: Diez minutos",
+                     "Duración:", es["safety"], es["sources"], es["common_ground"], es["takeaway"],
+                     "Página 1 de 2", "Página 2 de 2", " ".join(studio["disclaimer"]["es"].split())):
+        assert expected in text, expected
+    assert " ".join(studio["disclaimer"]["en"].split()) not in text
+    reader = PdfReader(spanish_pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert es["safety"] in outline and es["sources"] in outline
+
+
+def test_no_english_label_reaches_the_spanish_handout(spanish_pdf):
+    text = pdf_text(spanish_pdf)
+    en, es = catalogue("en"), catalogue("es")
+    english = [value for key, value in en.items() if isinstance(value, str) and value != es[key] and len(value) > 4]
+    english += [month for month in en["months"] if month not in es["months"]]
+    # The references are English titles and may use any word: read the rest.
+    before_references = text.split(es["sources"] + " [1]")[0]
+    assert [word for word in english if word in before_references] == []
