@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import colorsys
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,20 @@ def _with_lightness(color: str, lightness: float) -> str:
     r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
     hue, _, saturation = colorsys.rgb_to_hls(r, g, b)
     return "#" + "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(hue, lightness, saturation))
+
+
+def parse_color(text: str) -> str:
+    """``#1f4e5f``, ``1F4E5F`` -> ``#1F4E5F``; anything else is a ValueError."""
+    digits = text.strip().removeprefix("#")
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", digits):
+        raise ValueError(f"{text!r} is not a colour; use six hex digits such as #1F4E5F")
+    return f"#{digits.upper()}"
+
+
+def tint(color: str, strength: float = 0.1) -> str:
+    """``color`` mixed into white at ``strength``: a light fill of the same hue."""
+    channels = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
 
 
 def readable_shade(color: str, against: str, *, lighter: bool = False) -> str:

@@ -16,6 +16,8 @@ from handouts.cli.common import app
 # Importing a command module registers its commands on ``app``.
 from handouts.cli import build  # noqa: E402,F401
 from handouts.cli import check  # noqa: E402,F401
+from handouts.cli import init  # noqa: E402,F401
+from handouts.cli import watch  # noqa: E402,F401
 
 
 def main() -> None:

@@ -158,3 +158,13 @@ def report(command: str, outputs: list[dict], *, warnings: Iterable = (), lines:
             typer.echo(line)
     if state["open"] and open_path is not None and typer.launch(str(open_path)) != 0:
         typer.secho(f"warning: could not open {open_path}", err=True, fg=typer.colors.YELLOW)
+
+
+def report_errors(command: str, problems: Iterable, *, prefix: str = "") -> None:
+    """Errors that do not end the command (a watch goes on): a line each; a JSON record with --json."""
+    problems = list(problems)
+    for problem in problems:
+        typer.secho(f"{prefix}error: {problem}", err=True, fg=typer.colors.RED)
+    if state["json"]:
+        record = {"command": command, "outputs": [], "errors": [problem_record(p) for p in problems]}
+        typer.echo(json.dumps(record, ensure_ascii=False, default=str))

@@ -1,0 +1,58 @@
+"""``handouts watch``: rebuild on every save."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from handouts.cli.common import (
+    ContentArg, LangOpt, OutOpt, TemplateOpt, app, current_project, detail, fail, report, report_errors, state,
+)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it lies below it (status lines stay short)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@app.command()
+def watch(
+    content: ContentArg = None,
+    template: TemplateOpt = None,
+    lang: LangOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Rebuild on every save of the content, templates or studio.yaml: the PDF and a PNG of page 1."""
+    from handouts.build import DEFAULT_CONTENT
+    from handouts.errors import HandoutError
+    from handouts.watch import Target, watch as run, watched_paths
+
+    try:
+        target = Target(current_project(), content or DEFAULT_CONTENT, template, lang, out)
+        paths = watched_paths(target)
+    except HandoutError as error:
+        raise fail(error) from None
+    detail("watching " + ", ".join(_shown(path) for path in paths))
+    if not state["quiet"] and not state["json"]:
+        typer.echo("watching for changes; press Ctrl-C to stop", err=True)
+    opened = False
+
+    def status(result) -> None:
+        """One line per rebuild: the time, then what was written and how long it took, or the error."""
+        nonlocal opened
+        stamp = time.strftime("%H:%M:%S")
+        if result.problems:
+            report_errors("watch", result.problems, prefix=f"{stamp} ")
+            return
+        pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
+        line = f"{stamp} built {_shown(result.pdf)} and {result.png.name} ({pages}) in {result.seconds:.2f} s"
+        output = {"path": result.pdf, "png": result.png, "pages": result.pages, "seconds": round(result.seconds, 3)}
+        report("watch", [output], warnings=result.warnings, lines=[line], open_path=None if opened else result.pdf)
+        opened = True
+
+    run(target, status)

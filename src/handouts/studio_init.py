@@ -1,0 +1,115 @@
+"""``handouts init``: a studio folder of its own, ready to build on the first try.
+
+The folder gets ``studio.yaml`` (filled in from the studio's name, paper and
+colour), a copy of the bundled Constructive Rest content in every language
+with its pictures, an example template of its own, an example roster and a
+short README. The fixed files live in ``skeleton/`` as real files; only
+``studio.yaml`` and the README are filled in. An existing file is never
+overwritten: it is reported as skipped, so ``init`` can be run again safely.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+from handouts import branding
+from handouts.content import load_content, load_studio
+from handouts.errors import OutputError, Problem
+from handouts.models import Colors
+from handouts.project import STUDIO_FILE, Project
+
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+#: The content a new studio starts from, in every language it ships in.
+STARTER_CONTENT = "constructive-rest"
+FILLED_IN = {STUDIO_FILE, "README.md"}
+
+
+@dataclass
+class Initialised:
+    """What ``init`` did: files written and files left alone, relative to ``folder``."""
+
+    folder: Path
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def default_name(folder: Path) -> str:
+    """A studio name from a folder name: ``harbour-light`` -> ``Harbour Light``."""
+    words = re.split(r"[-_\s]+", folder.resolve().name)
+    return " ".join(word.capitalize() for word in words if word) or "My Studio"
+
+
+def init_studio(folder: Path, *, name: str, paper: str = "letter", color: str | None = None) -> Initialised:
+    """Create (or complete) a studio folder at ``folder``, never overwriting a file."""
+    bundled = Project()
+    primary = branding.parse_color(color) if color else Colors().primary
+    files = {STUDIO_FILE: _studio_yaml(bundled, name, paper, primary)}
+    files.update(_skeleton_files(name))
+    files.update(_starter_content(bundled))
+    done = Initialised(folder)
+    for relative, data in files.items():
+        target = folder / relative
+        (done.written if _write_new(target, data) else done.skipped).append(Path(relative))
+    studio_file = folder / STUDIO_FILE
+    done.warnings = branding.colour_problems(load_studio(studio_file), studio_file)
+    return done
+
+
+def _studio_yaml(bundled: Project, name: str, paper: str, primary: str) -> bytes:
+    defaults = load_studio(bundled.studio_file())
+    disclaimer = textwrap.fill(defaults.disclaimer, width=76, initial_indent="  ", subsequent_indent="  ")
+    text = Template((SKELETON / STUDIO_FILE).read_text(encoding="utf-8")).substitute(
+        name=json.dumps(name, ensure_ascii=False),  # a JSON string is a valid YAML scalar
+        paper=paper,
+        primary=primary,
+        accent=Colors().accent,
+        sidebar=branding.tint(primary),
+        disclaimer=disclaimer,
+    )
+    return text.encode("utf-8")
+
+
+def _skeleton_files(name: str) -> dict[str, bytes]:
+    files = {}
+    for path in sorted(SKELETON.rglob("*")):
+        relative = path.relative_to(SKELETON).as_posix()
+        if path.is_file() and relative != STUDIO_FILE and "__pycache__" not in relative:
+            data = path.read_bytes()
+            if relative in FILLED_IN:
+                data = Template(data.decode("utf-8")).safe_substitute(name=name).encode("utf-8")
+            files[relative] = data
+    return files
+
+
+def _starter_content(bundled: Project) -> dict[str, bytes]:
+    """The bundled starter content in each language, and the pictures it names."""
+    files = {}
+    folder = bundled.bundled / "content"
+    for file in sorted(folder.glob(f"{STARTER_CONTENT}.*.yaml")):
+        files[f"content/{file.name}"] = file.read_bytes()
+        content = load_content(file)
+        if content.illustration:
+            picture = (folder / content.illustration.file).resolve()
+            files[(Path("content") / content.illustration.file).as_posix()] = picture.read_bytes()
+    return files
+
+
+def _write_new(target: Path, data: bytes) -> bool:
+    """Write ``target`` only if it does not exist yet; False when it was left alone."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}",
+                          hint="check that the folder is writable") from None
+    return True
+
