@@ -62,8 +62,11 @@ def init_studio(folder: Path, *, name: str, paper: str = "letter", color: str | 
 
 
 def _studio_yaml(bundled: Project, name: str, paper: str, primary: str) -> bytes:
-    defaults = load_studio(bundled.studio_file())
-    disclaimer = textwrap.fill(defaults.disclaimer, width=76, initial_indent="  ", subsequent_indent="  ")
+    disclaimer = load_studio(bundled.studio_file()).disclaimer
+    if isinstance(disclaimer, dict):
+        disclaimer = "disclaimer:\n" + "".join(_folded(tag, text, "  ") for tag, text in disclaimer.items())
+    else:
+        disclaimer = _folded("disclaimer", disclaimer, "")
     text = Template((SKELETON / STUDIO_FILE).read_text(encoding="utf-8")).substitute(
         name=json.dumps(name, ensure_ascii=False),  # a JSON string is a valid YAML scalar
         paper=paper,
@@ -73,6 +76,12 @@ def _studio_yaml(bundled: Project, name: str, paper: str, primary: str) -> bytes
         disclaimer=disclaimer,
     )
     return text.encode("utf-8")
+
+
+def _folded(key: str, text: str, indent: str) -> str:
+    """``key: >-`` and ``text`` wrapped beneath it: YAML as a person would write it."""
+    body = textwrap.fill(text, width=76, initial_indent=indent + "  ", subsequent_indent=indent + "  ")
+    return f"{indent}{key}: >-\n{body}\n"
 
 
 def _skeleton_files(name: str) -> dict[str, bytes]:
