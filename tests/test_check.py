@@ -174,3 +174,26 @@ def test_build_prints_warnings_and_goes_on(tmp_path):
     assert result.stderr.startswith(f"warning: {file}:33:5: references.2.id: reference 'brown-2019' is never cited")
     assert result.stdout.strip() == str(tmp_path / "neck-rest-classic.pdf")
     assert (tmp_path / "neck-rest-classic.pdf").stat().st_size > 1000
+
+
+def test_a_language_without_labels_or_syllable_rules_is_warned_about(tmp_path):
+    file = tmp_path / "base.zz.yaml"
+    file.write_text((DATA / "base.en.yaml").read_text(encoding="utf-8").replace("lang: en", "lang: zz"), encoding="utf-8")
+    result = check(str(file), "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert {row["severity"] for row in rows} == {"warning"}
+    about_lang = [row["message"] for row in rows if row["file"] == str(file)]
+    assert about_lang == ["the reading grade cannot be measured in 'zz'",
+                          "no label catalogue for 'zz': headings, page numbers and dates will print in English"]
+    assert all(row["line"] == 3 for row in rows if row["file"] == str(file))
+
+
+def test_labels_missing_from_a_catalogue_are_counted(studio_dir, tmp_path):
+    labels = studio_dir / "templates" / "_base" / "labels"
+    labels.mkdir(parents=True)
+    (labels / "fr.yaml").write_text("page: Page\npage_of: sur\n", encoding="utf-8")
+    file = tmp_path / "base.fr.yaml"
+    file.write_text((DATA / "base.en.yaml").read_text(encoding="utf-8").replace("lang: en", "lang: fr"), encoding="utf-8")
+    result = check(str(file), project=studio_dir)
+    assert "label(s) missing in templates/_base/labels/fr.yaml (prepared_for, date, class_name, note, ...)" in result.stdout

@@ -82,7 +82,7 @@ def prepare(
     studio_file = project.studio_file()
     studio = load_studio(studio_file)
     content_file = project.resolve_content(str(content), lang or DEFAULT_LANG)
-    checked = check_file(content_file, studio, studio_file)
+    checked = check_file(content_file, studio, studio_file, project)
     if checked.errors:
         raise ContentError.collected(checked.errors)
     loaded = checked.content

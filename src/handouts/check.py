@@ -19,6 +19,7 @@ from pathlib import Path
 from handouts import readability
 from handouts.content import content_problems, validate
 from handouts.errors import ContentError, Problem
+from handouts.labels import missing_labels
 from handouts.markup import strip
 from handouts.models import Content, Studio
 from handouts.project import Project
@@ -59,8 +60,13 @@ class Report:
         return any(strict or p.severity == "error" for p in self.problems)
 
 
-def check_file(file: Path, studio: Studio | None, studio_file: Path | None = None) -> Checked:
-    """Every problem of one content file, measured against the studio's settings."""
+def check_file(file: Path, studio: Studio | None, studio_file: Path | None = None,
+               project: Project | None = None) -> Checked:
+    """Every problem of one content file, measured against the studio's settings.
+
+    With a ``project``, the label catalogue of the content's language is
+    checked too (a missing label prints in English).
+    """
     try:
         located = load_yaml(file)
     except ContentError as error:
@@ -72,6 +78,8 @@ def check_file(file: Path, studio: Studio | None, studio_file: Path | None = Non
         problems += _grades(located, lang, limit) + _balance(located) + _uncited(located)
         if studio is not None and studio_file is not None:
             problems += _disclaimer(located, lang, studio, studio_file)
+        if project is not None:
+            problems += _labels(located, lang, project)
     problems.sort(key=lambda p: (p.file != file, p.line or 0, p.column or 0))  # in reading order
     return Checked(file, content, problems)
 
@@ -86,7 +94,7 @@ def check_project(project: Project, targets: list[str] | None = None) -> Report:
         problems += error.problems
     files = content_files(project, targets)
     for file in files:
-        problems += check_file(file, studio, studio_file).problems
+        problems += check_file(file, studio, studio_file, project).problems
     unique = {(p.severity, str(p)): p for p in problems}
     return Report(files, list(unique.values()))
 
@@ -162,6 +170,9 @@ def _quote(sentence: str) -> str:
 
 def _grades(located: LocatedData, lang: str, limit: float) -> list[Problem]:
     """Flesch-Kincaid grade of each block, with its hardest sentences when over the limit."""
+    if not readability.supported(lang):
+        return [_problem(located, ("lang",), f"the reading grade cannot be measured in '{lang}'",
+                         "have a plain-language reader check the text", "warning")]
     problems = []
     for path, name, text in _blocks(located):
         if not text:
@@ -226,3 +237,20 @@ def _disclaimer(located: LocatedData, lang: str, studio: Studio, studio_file: Pa
 def _studio_problem(studio_file: Path, message: str, hint: str, severity: str = "error") -> Problem:
     located = load_yaml(studio_file)
     return _problem(located, ("disclaimer",), message, hint, severity)
+
+
+def _labels(located: LocatedData, lang: str, project: Project) -> list[Problem]:
+    """The words around the content ("Page 1 of 2", "Safety first") in the content's language."""
+    found, missing = missing_labels(project, lang)
+    primary = lang.split("-")[0].lower()
+    where = f"templates/_base/labels/{primary}.yaml"
+    if not found:
+        return [_problem(located, ("lang",), f"no label catalogue for '{primary}': headings, page numbers "
+                         "and dates will print in English",
+                         f"copy templates/_base/labels/en.yaml to {where} in the studio folder and translate it",
+                         "warning")]
+    if missing:
+        shown = ", ".join(missing[:4]) + (", ..." if len(missing) > 4 else "")
+        return [_problem(located, ("lang",), f"{len(missing)} label(s) missing in {where} ({shown}): "
+                         "they will print in English", f"add them to {where}", "warning")]
+    return []

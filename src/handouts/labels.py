@@ -36,6 +36,16 @@ def load_labels(project: Project, lang: str) -> dict:
     return labels
 
 
+def missing_labels(project: Project, lang: str) -> tuple[bool, list[str]]:
+    """Whether ``lang`` has a catalogue, and the English labels it lacks (they print in English)."""
+    primary = lang.split("-")[0].lower()
+    if primary == FALLBACK_LANG:
+        return True, []
+    own = _catalogue(project, primary)
+    found = bool(own) or project.find("templates", "_base", "labels", f"{primary}.yaml") is not None
+    return found, [key for key in _catalogue(project, FALLBACK_LANG) if key not in own]
+
+
 def format_date(date: dt.date, labels: dict) -> str:
     """A date as people write it in the catalogue's language (no locale needed)."""
     month = labels["months"][date.month - 1]

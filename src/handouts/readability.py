@@ -40,6 +40,13 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def supported(lang: str) -> bool:
+    """Whether syllables can be counted in ``lang`` (Pyphen has its hyphenation rules)."""
+    import pyphen
+
+    return pyphen.language_fallback(lang.split("-")[0].lower()) is not None
+
+
 def assess(text: str, lang: str, keep: int = 2) -> Reading:
     """The Flesch-Kincaid grade of ``text`` and its ``keep`` hardest sentences."""
     key = hashlib.sha256(f"{_CACHE_VERSION}|{_version()}|{lang}|{keep}|{text}".encode()).hexdigest()

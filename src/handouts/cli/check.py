@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handouts.cli.common import app, current_project, fail
+from handouts.cli.common import app, complete_content, current_project, fail, state
 
 
 class Format(str, Enum):
@@ -21,12 +21,16 @@ def check(
     content: Annotated[
         Optional[list[str]],
         typer.Argument(help="Content ids (every language), <id>.<lang>, or paths; default: all content.",
-                       show_default=False),
+                       show_default=False, autocompletion=complete_content),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="text for people, json for scripts.")] = Format.text,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
-    """Check content: schema, reading grade, the debate's balance, sources, safety, disclaimer, alt text."""
+    """Check content: schema, reading grade, the debate's balance, sources, safety, disclaimer, alt text.
+
+    Prints one line per problem (error or warning, file:line:col, field,
+    message, hint) and exits 1 on an error, or on a warning with --strict.
+    """
     from handouts.check import check_project
     from handouts.errors import HandoutError
 
@@ -34,12 +38,13 @@ def check(
         report = check_project(current_project(), content or None)
     except HandoutError as error:
         raise fail(error) from None
-    if format is Format.json:
+    if format is Format.json or state["json"]:
         typer.echo(json.dumps([_row(p) for p in report.problems], ensure_ascii=False, indent=2))
     else:
         for problem in report.problems:
             typer.echo(f"{problem.severity}: {problem}")
-        typer.echo(_summary(report), err=True)
+        if not state["quiet"]:
+            typer.echo(_summary(report), err=True)
     if report.failed(strict):
         raise typer.Exit(1)
 
