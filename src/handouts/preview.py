@@ -8,8 +8,12 @@ from pathlib import Path
 from handouts.output import write_atomic
 
 
-def page_pngs(pdf: bytes, *, scale: float = 1.5, pages: int | None = None) -> list[bytes]:
-    """Each page (or the first ``pages``) rendered at ``scale`` x 72 dpi, as PNG bytes."""
+def page_pngs(pdf: bytes, *, scale: float = 1.5, pages: int | None = None, optimize: bool = True) -> list[bytes]:
+    """Each page (or the first ``pages``) rendered at ``scale`` x 72 dpi, as PNG bytes.
+
+    ``optimize=False`` skips the smallest-file search: about 2 % larger, four
+    times faster (for ``watch``, which writes a picture on every save).
+    """
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -18,7 +22,7 @@ def page_pngs(pdf: bytes, *, scale: float = 1.5, pages: int | None = None) -> li
         images = []
         for index in range(count):
             buffer = io.BytesIO()
-            document[index].render(scale=scale).to_pil().save(buffer, format="PNG", optimize=True)
+            document[index].render(scale=scale).to_pil().save(buffer, format="PNG", optimize=optimize)
             images.append(buffer.getvalue())
         return images
     finally:

@@ -58,7 +58,7 @@ def rebuild(target: Target) -> Rebuild:
     try:
         built = build_handout(target.content, template=target.template, lang=target.lang,
                               out_dir=target.out, project=target.project)
-        [picture] = page_pngs(built.path.read_bytes(), scale=1.5, pages=1)
+        [picture] = page_pngs(built.path.read_bytes(), scale=1.5, pages=1, optimize=False)
         png = write_atomic(target.out, built.path.with_suffix(".png").name, picture)
     except HandoutError as error:
         return Rebuild(time.perf_counter() - start, problems=tuple(error.problems))
