@@ -79,3 +79,15 @@ def test_no_english_label_reaches_the_spanish_handout(spanish_pdf):
     # The references are English titles and may use any word: read the rest.
     before_references = text.split(es["sources"] + " [1]")[0]
     assert [word for word in english if word in before_references] == []
+
+
+def test_a_handouts_own_disclaimer_wins_over_the_studios(tmp_path):
+    content = tmp_path / "neck.en.yaml"
+    base = (ROOT / "tests" / "data" / "content" / "base.en.yaml").read_text(encoding="utf-8")
+    content.write_text(base + "disclaimer: Ask your teacher before you try this at home.\n", encoding="utf-8")
+    result = runner.invoke(app, ["--project", str(ROOT), "build", str(content), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(tmp_path / "out" / "neck-rest-classic.pdf")
+    studio = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8"))
+    assert "Ask your teacher before you try this at home." in text
+    assert " ".join(studio["disclaimer"]["en"].split()) not in text

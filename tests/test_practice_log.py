@@ -101,3 +101,18 @@ def test_the_cli_flag(tmp_path):
     reader = PdfReader(io.BytesIO((tmp_path / "constructive-rest-classic.pdf").read_bytes()))
     assert len(reader.pages) == 3
     assert "Miércoles" in reader.pages[2].extract_text()
+
+
+def test_a_layout_without_a_log_page_says_so(studio_dir):
+    folder = studio_dir / "templates" / "nolog"
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text((ROOT / "templates" / "classic" / "template.yaml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    source = (ROOT / "templates" / "classic" / "handout.rml.j2").read_text(encoding="utf-8")
+    (folder / "handout.rml.j2").write_text(source.replace("{{ m.log_page_template(page, margin, bottom) }}", ""),
+                                           encoding="utf-8")
+    result = runner.invoke(app, ["--project", str(studio_dir), "build", "--template", "nolog", "--practice-log",
+                                 "--out", str(studio_dir / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {folder / 'handout.rml.j2'}: template 'nolog' has no page for the practice log")
+    assert not (studio_dir / "out").exists()

@@ -170,6 +170,11 @@ class Rendered:
 def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
     """Render one handout to PDF bytes (nothing is written)."""
     rml = render_rml(job.project, job.template, context(job, personal_info))
+    if job.practice_log and '<pageTemplate id="log">' not in rml:
+        raise TemplateError(f"template '{job.template.name}' has no page for the practice log",
+                            file=job.template.folder / "handout.rml.j2",
+                            hint="add {{ m.log_page_template(page, margin, bottom) }} to its <template>, "
+                                 "or build without --practice-log")
     hook = None
     if personal_info:
         rect = job.template.box_rect(job.paper)
