@@ -173,3 +173,18 @@ def test_studio_fonts_replace_the_bundled_family(studio_dir, tmp_path):
         fonts.use(fonts.default_fonts())
     assert used and all(used.values()), used  # embedded
     assert all("NotoSans" in name for name in used), used
+
+
+def test_branded_rml_is_known_to_the_engine(studio_dir):
+    """The logo row and both QR codes use only tags and attributes z3c.rml knows."""
+    from handouts.build import context
+    from handouts.templating import render_rml
+    from test_rml import unknown_attributes
+
+    (studio_dir / "logo.svg").write_text(LOGO_SVG, encoding="utf-8")
+    edit_studio(studio_dir, logo="logo.svg", contact={"video": "https://video.example/rest"})
+    project = Project(root=studio_dir)
+    job = prepare(project)
+    rml = render_rml(project, job.template, context(job, None))
+    assert 'function="qr"' in rml and '"height": 24' in rml
+    assert unknown_attributes(rml) == []

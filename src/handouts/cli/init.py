@@ -31,10 +31,10 @@ def _paper(value: str) -> str:
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="The studio folder to create or complete.", metavar="DIR", file_okay=False)] = Path("."),
-    name: Annotated[Optional[str], typer.Option("--name", help="Your studio's name, printed on every handout.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Your studio's name, printed on every handout.")] = None,
     paper: Annotated[Optional[PaperSize], typer.Option("--paper", help="Paper size (default letter).")] = None,
     color: Annotated[
-        Optional[str], typer.Option("--color", help="Main colour as hex, e.g. #1F4E5F.", callback=_color),
+        Optional[str], typer.Option("--color", metavar="HEX", help="Main colour as hex, e.g. #1F4E5F.", callback=_color),
     ] = None,
 ) -> None:
     """Make a studio folder: studio.yaml, content to edit, a template, a roster. Never overwrites a file."""
