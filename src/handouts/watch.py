@@ -103,7 +103,7 @@ def watch(
     max_rebuilds: int | None = None,
     debounce_ms: int = 300,
 ) -> int:
-    """Build now and after every change until ``stop`` is set, Ctrl-C, or ``max_rebuilds``.
+    """Build now and after every change until ``stop`` is set, Ctrl-C or ``max_rebuilds``.
 
     ``report`` receives each :class:`Rebuild`; ``stop`` is anything with
     ``is_set()`` (a ``threading.Event``). Returns how many builds ran.
@@ -115,10 +115,12 @@ def watch(
     count = 1
     if max_rebuilds is not None and count >= max_rebuilds:
         return count
-    for _changes in changes_of(*paths, watch_filter=_relevant(target.out), debounce=debounce_ms,
-                               stop_event=stop, raise_interrupt=False):
-        report(rebuild(target))
-        count += 1
-        if max_rebuilds is not None and count >= max_rebuilds:
-            break
+    try:
+        for _changes in changes_of(*paths, watch_filter=_relevant(target.out), debounce=debounce_ms, stop_event=stop):
+            report(rebuild(target))
+            count += 1
+            if max_rebuilds is not None and count >= max_rebuilds:
+                break
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a watch ends; every write was atomic, so nothing is half-written
     return count

@@ -55,4 +55,6 @@ def watch(
         report("watch", [output], warnings=result.warnings, lines=[line], open_path=None if opened else result.pdf)
         opened = True
 
-    run(target, status)
+    count = run(target, status)
+    if not state["quiet"] and not state["json"]:
+        typer.echo(f"stopped after {count} build{'s' if count != 1 else ''}", err=True)
