@@ -35,13 +35,17 @@ TEXT_RATIO = 4.5
 LOGO_TYPES = {".svg", ".png", ".jpg", ".jpeg"}
 
 
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+
 def luminance(color: str) -> float:
     """WCAG relative luminance of ``#RRGGBB`` (0 black to 1 white)."""
     def linear(channel: int) -> float:
         c = channel / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = _rgb(color)
     return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
 
 
@@ -51,9 +55,12 @@ def contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def _hls(color: str) -> tuple[float, float, float]:
+    return colorsys.rgb_to_hls(*(channel / 255 for channel in _rgb(color)))
+
+
 def _with_lightness(color: str, lightness: float) -> str:
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    hue, _, saturation = colorsys.rgb_to_hls(r, g, b)
+    hue, _, saturation = _hls(color)
     return "#" + "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(hue, lightness, saturation))
 
 
@@ -67,14 +74,12 @@ def parse_color(text: str) -> str:
 
 def tint(color: str, strength: float = 0.1) -> str:
     """``color`` mixed into white at ``strength``: a light fill of the same hue."""
-    channels = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02X}" for c in _rgb(color))
 
 
 def readable_shade(color: str, against: str, *, lighter: bool = False) -> str:
     """The same hue, made darker (or lighter) just enough to reach 4.5:1 against ``against``."""
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    lightness = colorsys.rgb_to_hls(r, g, b)[1]
+    lightness = _hls(color)[1]
     step = 0.01 if lighter else -0.01
     while 0 <= lightness <= 1:
         candidate = _with_lightness(color, lightness)
