@@ -91,3 +91,12 @@ def test_a_handouts_own_disclaimer_wins_over_the_studios(tmp_path):
     studio = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8"))
     assert "Ask your teacher before you try this at home." in text
     assert " ".join(studio["disclaimer"]["en"].split()) not in text
+
+
+def test_a_layout_printing_studio_disclaimer_gets_the_handouts_language(project):
+    from handouts.build import context, prepare
+
+    job = prepare(project, lang="es")
+    studio = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8"))
+    values = context(job, None)
+    assert values["studio"].disclaimer == values["disclaimer"] == studio["disclaimer"]["es"]

@@ -138,9 +138,11 @@ def context(job: Job, personal_info: Personal | None) -> dict:
     if content.illustration:
         image = str((job.content_file.parent / content.illustration.file).resolve())
     title = content.title if not (personal_info and personal_info.client) else f"{content.title} – {personal_info.client}"
+    disclaimer = content.disclaimer or studio.disclaimer_for(content.lang)[0] or ""
     return {
         "content": content,
-        "studio": studio,
+        # studio.disclaimer too is the one text to print, so no layout can print a mapping
+        "studio": studio.model_copy(update={"disclaimer": disclaimer}),
         "labels": job.labels,
         "colors": studio.colors,
         "page": {"width": width, "height": height, "paper": job.paper},
@@ -150,7 +152,7 @@ def context(job: Job, personal_info: Personal | None) -> dict:
         "logo": {"file": str(job.logo.file), "aspect": job.logo.aspect} if job.logo else None,
         "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
         "practice_log": job.practice_log,
-        "disclaimer": content.disclaimer or studio.disclaimer_for(content.lang)[0] or "",
+        "disclaimer": disclaimer,
         "meta": {
             "filename": output_name(content.id, job.template.name),
             "title": title,
