@@ -156,10 +156,22 @@ def qr_drawing(url: str, size: float):
     quiet zone a scanner needs, so the code itself can be larger.
     """
     from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
+    from reportlab.graphics.shapes import Drawing, Path
 
     widget = QrCodeWidget(url, barLevel="M", barBorder=1, barWidth=size, barHeight=size)
-    drawing = Drawing(size, size, widget.draw())
+    # The widget is a square per dark module (hundreds of drawing operations
+    # in every PDF); one path holding them all draws the same code in one.
+    modules = Path(fillColor=widget.barFillColor, strokeColor=None, strokeWidth=0)
+    for square in widget.draw().contents:
+        if square.fillColor is None:
+            continue  # the background
+        x, y, w, h = square.x, square.y, square.width, square.height
+        modules.moveTo(x, y)
+        modules.lineTo(x + w, y)
+        modules.lineTo(x + w, y + h)
+        modules.lineTo(x, y + h)
+        modules.closePath()
+    drawing = Drawing(size, size, modules)
     # The renderer's initial state would otherwise select base-14 Helvetica.
     drawing.initialFontName = fonts.STYLES["regular"]
     return drawing
