@@ -152,9 +152,11 @@ def test_qr_code_encodes_the_address():
     code.addData("https://harbourlight.example")
     code.make()
     dark = sum(sum(map(bool, row)) for row in code.modules)
-    squares = drawing.contents[0].contents[1:]  # after the white background
+    points = drawing.contents[0].points  # one path: four corners (x, y) per run of dark modules
+    runs = [points[i:i + 8] for i in range(0, len(points), 8)]
     module = 48 / (code.getModuleCount() + 2)
-    assert sum(round(square.width / module) for square in squares) == dark
+    area = sum((run[2] - run[0]) * (run[5] - run[1]) for run in runs)
+    assert round(area / module**2) == dark
     assert (drawing.width, drawing.height) == (48, 48)
 
 
