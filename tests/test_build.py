@@ -117,3 +117,15 @@ def test_pdf_opens_in_pdfium(default_pdf):
     doc = pypdfium2.PdfDocument(str(default_pdf))
     bitmap = doc[0].render(scale=0.5).to_pil()
     assert bitmap.getextrema() != ((255, 255),) * 3  # something was drawn
+
+
+def test_a_remembered_page_count_never_prints_a_wrong_total(project, tmp_path, monkeypatch):
+    from handouts import render
+    from handouts.build import prepare, render_pdf
+
+    job = prepare(project)
+    first = render_pdf(job)
+    monkeypatch.setattr(render, "_pages_seen", {k: 99 for k in render._pages_seen})
+    again = render_pdf(job)
+    assert again.pdf == first.pdf and again.pages == first.pages
+    assert f"Page 1 of {first.pages}" in pdf_text(again.pdf)

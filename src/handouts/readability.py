@@ -11,15 +11,12 @@ version: a repeated build of the same content does not load it at all.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path
+
+from handouts import cache
 
 #: textstat's own sentence rule (``count_sentences``); fragments of two words
 #: or fewer ("Koch L.") are not counted as sentences, there or here.
@@ -49,15 +46,14 @@ def supported(lang: str) -> bool:
 
 def assess(text: str, lang: str, keep: int = 2) -> Reading:
     """The Flesch-Kincaid grade of ``text`` and its ``keep`` hardest sentences."""
-    key = hashlib.sha256(f"{_CACHE_VERSION}|{_version()}|{lang}|{keep}|{text}".encode()).hexdigest()
-    file = _cache_dir() / f"{key}.json"
+    name = cache.key(_CACHE_VERSION, _version(), lang, str(keep), text)
+    data = cache.load("readability", name)
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
         return Reading(data["grade"], tuple((s, g) for s, g in data["hardest"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         pass
     reading = _measure(text, lang, keep)
-    _store(file, {"grade": reading.grade, "hardest": reading.hardest})
+    cache.store("readability", name, {"grade": reading.grade, "hardest": reading.hardest})
     return reading
 
 
@@ -82,18 +78,3 @@ def _scorer(lang: str):
 @lru_cache(maxsize=1)
 def _version() -> str:
     return metadata.version("textstat")
-
-
-def _cache_dir() -> Path:
-    return Path(tempfile.gettempdir()) / f"studio-handouts-readability-{os.getuid() if hasattr(os, 'getuid') else 0}"
-
-
-def _store(file: Path, data: dict) -> None:
-    """Write a cache entry atomically; a cache that cannot be written is no error."""
-    try:
-        file.parent.mkdir(mode=0o700, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=file.parent, delete=False, encoding="utf-8") as tmp:
-            json.dump(data, tmp)
-        os.replace(tmp.name, file)
-    except OSError:
-        pass

@@ -9,14 +9,13 @@ collected and turned into an error: a template bug never prints silently.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handouts import fonts
+from handouts import __version__, cache, fonts
 from handouts.errors import HandoutError, LayoutOverflowError, RenderError
 
 PageHook = Callable[[object, int], None]
@@ -88,18 +87,21 @@ def _overflow_message(exc: Exception) -> str:
 
 #: Page count last seen for an RML text. "Page x of y" needs y before the
 #: pages are drawn, which costs z3c.rml a whole second layout pass; when the
-#: same RML was rendered before (a batch, watch, any repeat), y is known.
+#: same RML was rendered before (a batch, watch, any repeat, even in an
+#: earlier process), y is known, and checked once the pages are laid out.
 _pages_seen: dict[str, int] = {}
 
 
 def rml_to_pdf(rml: str, info: PdfInfo, *, source: str) -> bytes:
     """Render RML; errors name ``source`` (the template) and the RML line."""
-    key = hashlib.blake2b(rml.encode("utf-8"), digest_size=16).hexdigest()
-    known = _pages_seen.get(key)
-    pdf = _render(rml, info, source, known)
+    key = cache.key(__version__, rml)
+    known = _pages_seen.get(key) or cache.load("pages", key)
+    pdf = _render(rml, info, source, known if isinstance(known, int) else None)
     if known is not None and known != info.pages:  # a stale guess: lay out again
         pdf = _render(rml, info, source, None)
-    _pages_seen[key] = info.pages
+    if _pages_seen.get(key) != info.pages:
+        _pages_seen[key] = info.pages
+        cache.store("pages", key, info.pages)
     return pdf
 
 
