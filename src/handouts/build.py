@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, branding, fonts, personal, render
+from handouts import __version__, branding, fit, fonts, personal, render
 from handouts.check import check_file
 from handouts.content import load_studio
 from handouts.errors import ContentError, LayoutOverflowError, Problem, TemplateError
@@ -167,6 +167,7 @@ def context(job: Job, personal_info: Personal | None) -> dict:
 class Rendered:
     pdf: bytes
     pages: int
+    marks: tuple = ()  # fit.Mark: where each section and panel end landed
 
 
 def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
@@ -192,21 +193,27 @@ def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
     info = render.PdfInfo(lang=job.lang, keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
     source = str(job.template.folder / "handout.rml.j2")
     pdf = render.rml_to_pdf(rml, info, source=source)
-    _check_pages(job, info.pages)
-    return Rendered(pdf, info.pages)
+    _check_pages(job, info, source)
+    return Rendered(pdf, info.pages, tuple(info.marks))
 
 
-def _check_pages(job: Job, pages: int) -> None:
-    info = job.template.info
+def _check_pages(job: Job, rendered: render.PdfInfo, source: str) -> None:
+    """A layout with a page limit that grew past it: name the section that ran over."""
+    info, pages = job.template.info, rendered.pages
     limit = info.fixed_pages or info.max_pages
     if limit and job.practice_log:
         limit += 1  # the log's own page
-    if limit and pages > limit:
-        raise LayoutOverflowError(
-            f"template '{job.template.name}' prints on at most {limit} page(s); this content needs {pages}",
-            file=job.content_file,
-            hint="shorten the content or choose a template that can grow (large-print)",
-        )
+    if not (limit and pages > limit):
+        return
+    where = fit.spill(rendered.marks, limit)
+    if where:
+        raise LayoutOverflowError(where, file=source,
+                                  hint="shorten that part of the content, or choose a layout that can grow")
+    raise LayoutOverflowError(
+        f"template '{job.template.name}' prints on at most {limit} page(s); this content needs {pages}",
+        file=job.content_file,
+        hint="shorten the content or choose a template that can grow (large-print)",
+    )
 
 
 def build_handout(

@@ -29,6 +29,7 @@ class PdfInfo:
     keywords: list[str] = field(default_factory=list)
     page_hook: PageHook | None = None
     pages: int = 0  # set while rendering: pages of the final pass
+    marks: list = field(default_factory=list)  # fit.Mark of the final pass
 
 
 class _Collect(logging.Handler):
@@ -50,6 +51,7 @@ def _canvas_class(info: PdfInfo):
             kwargs["initialFontName"] = fonts.STYLES["regular"]
             super().__init__(*args, **kwargs)
             self.setKeywords(", ".join(info.keywords))
+            self.marks = info.marks = []  # a new canvas per pass: keep the last pass's marks
 
         def showPage(self):
             info.pages = self.getPageNumber()
