@@ -184,7 +184,8 @@ def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
         if rect is None:
             raise TemplateError(f"template '{job.template.name}' has no personal box",
                                 hint="choose another template, or build without --client and --note")
-        style = personal.BoxStyle(border=job.studio.colors.primary, fill="#FFFFFF", template=job.template.name)
+        style = personal.BoxStyle(border=job.studio.colors.primary, fill="#FFFFFF", template=job.template.name,
+                                  scale=job.template.info.personal_box.text_scale)
 
         def hook(canvas, page_number):
             if page_number == 1:
@@ -192,7 +193,11 @@ def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
 
     info = render.PdfInfo(lang=job.lang, keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
     source = str(job.template.folder / "handout.rml.j2")
-    pdf = render.rml_to_pdf(rml, info, source=source)
+    try:
+        pdf = render.rml_to_pdf(rml, info, source=source)
+    except LayoutOverflowError as error:
+        error.problems[0].message = f"template '{job.template.name}': {error.problems[0].message}"
+        raise
     _check_pages(job, info, source)
     return Rendered(pdf, info.pages, tuple(info.marks))
 
@@ -207,7 +212,7 @@ def _check_pages(job: Job, rendered: render.PdfInfo, source: str) -> None:
         return
     where = fit.spill(rendered.marks, limit)
     if where:
-        raise LayoutOverflowError(where, file=source,
+        raise LayoutOverflowError(f"template '{job.template.name}': {where}", file=source,
                                   hint="shorten that part of the content, or choose a layout that can grow")
     raise LayoutOverflowError(
         f"template '{job.template.name}' prints on at most {limit} page(s); this content needs {pages}",

@@ -81,7 +81,7 @@ def spill(marks: list[Mark], pages: int) -> str | None:
         used[m.page, m.panel] = max(used.get((m.page, m.panel), 0.0), m.used)
     over = sum(used.values())
     where = f"panel '{culprit.panel}'" + (f" (section '{culprit.label}')" if culprit.label else "")
-    return f"{where} does not fit: about {over:.0f} pt too tall for {pages} page(s)"
+    return f"{where} does not fit: {over:.0f} pt ran past the last of its {pages} page(s)"
 
 
 def tightest(marks: list[Mark]) -> Mark | None:

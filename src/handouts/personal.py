@@ -22,20 +22,22 @@ PADDING = 7.0
 
 @dataclass(frozen=True)
 class BoxStyle:
-    """Colours and the template name (for messages) used to draw the box."""
+    """Colours, text scale and the template name (for messages) used to draw the box."""
 
     border: str
     fill: str
     template: str
+    scale: float = 1.0
 
 
 def _story(personal: Personal, labels: dict, text_filter: TextFilter, style: BoxStyle):
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
-    base = ParagraphStyle("box", fontName=fonts.STYLES["regular"], fontSize=10.5, leading=13)
-    name_style = ParagraphStyle("boxName", parent=base, fontName=fonts.STYLES["bold"], fontSize=13, leading=16)
-    note_style = ParagraphStyle("boxNote", parent=base, fontSize=11, leading=13.5, spaceBefore=3)
+    k = style.scale
+    base = ParagraphStyle("box", fontName=fonts.STYLES["regular"], fontSize=10.5 * k, leading=13 * k)
+    name_style = ParagraphStyle("boxName", parent=base, fontName=fonts.STYLES["bold"], fontSize=13 * k, leading=16 * k)
+    note_style = ParagraphStyle("boxNote", parent=base, fontSize=11 * k, leading=13.5 * k, spaceBefore=3 * k)
     story = []
     if personal.client:
         label = markup.plain(labels["prepared_for"], text_filter)

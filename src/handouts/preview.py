@@ -35,3 +35,16 @@ def write_pngs(pdf: bytes, out_dir: Path, stem: str, *, scale: float = 1.5, page
         write_atomic(out_dir, f"{stem}-p{number}.png", png)
         for number, png in enumerate(page_pngs(pdf, scale=scale, pages=pages), 1)
     ]
+
+
+def preview_handout(job, out_dir: Path, *, scale: float = 1.5, pages: int | None = None) -> list[Path]:
+    """Render a prepared build (``build.prepare``) and write a PNG of each page.
+
+    Named like the PDF would be (``<content-id>-<template>-p<N>.png``), so a
+    preview sits beside the handout it shows. Nothing but the pictures is written.
+    """
+    from handouts.build import render_pdf
+    from handouts.output import output_name
+
+    stem = output_name(job.content.id, job.template.name).removesuffix(".pdf")
+    return write_pngs(render_pdf(job).pdf, out_dir, stem, scale=scale, pages=pages)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from handouts import markup
 from handouts.content import validate
@@ -30,12 +30,24 @@ PAPER_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
 
 class Box(Strict):
-    """The fixed personal box, placed from the page's top-right corner (points)."""
+    """The fixed personal box, placed from the page's top-right corner (points).
+
+    Give its ``width``, or ``left`` instead to span the text column on every
+    paper; ``text_scale`` enlarges its text (large print).
+    """
 
     top: float = Field(ge=0)
     right: float = Field(ge=0)
-    width: float = Field(gt=0)
+    width: float | None = Field(default=None, gt=0)
+    left: float | None = Field(default=None, ge=0)
     height: float = Field(gt=0)
+    text_scale: float = Field(default=1.0, ge=0.8, le=3.0)
+
+    @model_validator(mode="after")
+    def _width_or_left(self) -> "Box":
+        if (self.width is None) == (self.left is None):
+            raise ValueError("give either width or left")
+        return self
 
 
 class TemplateInfo(Strict):
@@ -66,7 +78,8 @@ class Template:
         if box is None:
             return None
         page_w, page_h = self.page_size(paper)
-        return (page_w - box.right - box.width, page_h - box.top - box.height, box.width, box.height)
+        width = box.width if box.width is not None else page_w - box.left - box.right
+        return (page_w - box.right - width, page_h - box.top - box.height, width, box.height)
 
 
 def template_names(project: Project) -> list[str]:
@@ -129,6 +142,15 @@ def environment(layers: tuple[Path, ...], bundled: Path) -> jinja2.Environment:
     )
     env.filters.update(md=_md, inline=_inline, text=_text)
     return env
+
+
+def template_blocks(project: Project, template: Template) -> list[str]:
+    """The ``{% block %}`` names a studio override can replace, in no special order."""
+    env = environment(tuple(project.layers), project.bundled)
+    try:
+        return sorted(env.get_template(f"{template.name}/{MAIN}").blocks)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template: {exc}", file=template.folder / MAIN) from None
 
 
 def render_rml(project: Project, template: Template, context: dict) -> str:

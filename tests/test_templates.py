@@ -1,0 +1,342 @@
+"""Every built-in layout, on every paper, with every bundled content: what prints and where.
+
+Each combination is rendered once per session. The checks read the real
+output: page sizes and counts, the text of each part, text sizes, and the
+pixels along the trifold's folds and the cue card's cut line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import yaml
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from conftest import ROOT, pdf_text
+from handouts import markup
+from handouts.build import build_handout, prepare, render_pdf
+from handouts.cli import app
+from handouts.errors import LayoutOverflowError, TemplateError
+from handouts.models import Personal
+from handouts.preview import page_pngs
+from handouts.project import Project
+from handouts.templating import find_template
+
+TEMPLATES = ["classic", "trifold", "large-print", "cue-card"]
+PAPERS = {"letter": (612, 792), "a4": (595, 842)}
+LANGS = ["en", "es"]
+PERSONAL = Personal(client="Zoë Łukasz", note="A folded towel under your head", date=dt.date(2026, 12, 1))
+runner = CliRunner()
+
+
+def content(lang: str) -> dict:
+    return yaml.safe_load((ROOT / "content" / f"constructive-rest.{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def words(text: str) -> str:
+    return " ".join(markup.strip(text).split())
+
+
+@pytest.fixture(scope="session")
+def rendered(project):
+    """``rendered(template, paper, lang, personal=False)``: one render per combination per session."""
+    cache = {}
+
+    def get(template, paper, lang, personal=False):
+        key = (template, paper, lang, personal)
+        if key not in cache:
+            job = prepare(project, template=template, paper=paper, lang=lang)
+            cache[key] = render_pdf(job, PERSONAL if personal else None)
+        return cache[key]
+
+    return get
+
+
+def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
+    return [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def text_sizes(pdf: bytes) -> list[tuple[str, float]]:
+    """Every run of text with its font size, in drawing order."""
+    runs = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: runs.append((text, size)))
+    return [(" ".join(text.split()), size) for text, size in runs if text.strip()]
+
+
+def smallest_size(pdf: bytes, phrases: list[str]) -> float:
+    """The smallest size of any run of 24+ characters (not a label in the picture) within ``phrases``."""
+    sizes = [size for text, size in text_sizes(pdf) if len(text) >= 24 and any(text in p for p in phrases)]
+    assert sizes, "no run of the phrases was found"
+    return min(sizes)
+
+
+COMBOS = [(t, p, lang) for t in TEMPLATES for p in PAPERS for lang in LANGS]
+
+
+@pytest.mark.parametrize("template,paper,lang", COMBOS)
+def test_layout_prints_every_required_part(rendered, template, paper, lang):
+    data = content(lang)
+    text = pdf_text(rendered(template, paper, lang).pdf)
+    assert data["title"] in text
+    for section in data["sections"]:
+        for step in section.get("steps", []):
+            assert words(step) in text
+        if template != "cue-card":
+            assert section["heading"] in text
+            for bullet in section.get("bullets", []):
+                assert words(bullet) in text
+    for item in data["safety"]:
+        assert words(item) in text
+    if template != "cue-card":
+        assert words(data["sidebar"]["takeaway"]) in text
+        for position in data["sidebar"]["positions"]:
+            assert position["label"] in text and words(position["summary"]) in text
+
+
+@pytest.mark.parametrize("template,paper,lang", COMBOS)
+def test_page_size_count_and_no_empty_page(rendered, template, paper, lang):
+    result = rendered(template, paper, lang)
+    width, height = PAPERS[paper]
+    expected = (height, width) if template == "trifold" else (width, height)
+    assert page_sizes(result.pdf) == [expected] * result.pages
+    assert {"trifold": result.pages == 2, "cue-card": result.pages == 2, "classic": result.pages <= 2,
+            "large-print": result.pages >= 3}[template]
+    for page in PdfReader(io.BytesIO(result.pdf)).pages:
+        assert len(page.extract_text().split()) > 20
+
+
+@pytest.mark.parametrize("template,minimum", [("classic", 12), ("trifold", 12), ("cue-card", 14), ("large-print", 18)])
+def test_body_text_size(rendered, template, minimum):
+    data = content("en")
+    steps = [words(s) for section in data["sections"] for s in section.get("steps", [])]
+    safety = [words(s) for s in data["safety"]]
+    result = rendered(template, "letter", "en").pdf
+    assert smallest_size(result, steps) >= minimum
+    assert smallest_size(result, safety) >= min(minimum, 16)
+
+
+def test_large_print_sidebar_and_sources_stay_large(rendered):
+    data = content("en")
+    result = rendered("large-print", "a4", "en").pdf
+    points = [words(p) for position in data["sidebar"]["positions"] for p in position["points"]]
+    assert smallest_size(result, points) >= 16
+    assert smallest_size(result, [ref["text"] for ref in data["references"]]) >= 16
+
+
+def grey(pdf: bytes, page: int):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(page_pngs(pdf, scale=1.0)[page])).convert("L")
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_trifold_folds_fall_between_panels(rendered, paper):
+    """Nothing but the short fold marks at the edges lies within 8 pt of either fold."""
+    result = rendered("trifold", paper, "es", personal=True)
+    for page in range(2):
+        image = grey(result.pdf, page)
+        for fold in (image.width / 3, 2 * image.width / 3):
+            band = image.crop((int(fold) - 8, 30, int(fold) + 9, image.height - 30))
+            assert band.getextrema()[0] >= 250, f"ink on the fold at x={fold:.0f}, page {page + 1}"
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_trifold_personal_box_is_on_the_cover(rendered, paper):
+    template = find_template(Project(root=ROOT), "trifold")
+    x, _, width, _ = template.box_rect(paper)
+    page_width = template.page_size(paper)[0]
+    assert 2 * page_width / 3 + 18 <= x and x + width <= page_width - 36
+    assert "Zoë Łukasz" in pdf_text(rendered("trifold", paper, "en", personal=True).pdf)
+
+
+def test_trifold_outline_has_every_part(rendered):
+    data = content("en")
+    reader = PdfReader(io.BytesIO(rendered("trifold", "letter", "en").pdf))
+    titles = [item.title for item in reader.outline]
+    assert titles[:2] == [data["sidebar"]["title"], "Sources"]
+    assert titles[2:] == [s["heading"] for s in data["sections"]] + ["Safety first"]
+
+
+def halves(pdf: bytes, page: int, height: float) -> tuple[str, str]:
+    """The text of the top and the bottom half of a page."""
+    top, bottom = [], []
+    reader = PdfReader(io.BytesIO(pdf))
+
+    def visit(text, cm, tm, font, size):
+        y = tm[5] * cm[3] + cm[5]
+        (top if y > height / 2 else bottom).append(text)
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    return " ".join("".join(top).split()), " ".join("".join(bottom).split())
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_cue_card_is_two_identical_cards_front_and_back(rendered, paper):
+    data = content("en")
+    result = rendered("cue-card", paper, "en")
+    height = PAPERS[paper][1]
+    front_top, front_bottom = halves(result.pdf, 0, height)
+    back_top, back_bottom = halves(result.pdf, 1, height)
+    assert front_top == front_bottom and back_top == back_bottom
+    assert data["title"] in front_top and words(data["sections"][1]["steps"][-1]) in front_top
+    assert words(data["safety"][-1]) in back_top and "hello@harbourlight.example" in back_top
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_cue_card_keeps_clear_of_the_cut(rendered, paper):
+    """Within 30 pt of the cut line there is only the dashed line itself."""
+    result = rendered("cue-card", paper, "es", personal=True)
+    for page in range(2):
+        image = grey(result.pdf, page)
+        cut = image.height / 2
+        for top, bottom in ((cut - 30, cut - 2), (cut + 2, cut + 30)):
+            assert image.crop((0, int(top), image.width, int(bottom))).getextrema()[0] >= 250
+
+
+def test_large_print_personal_box_spans_the_column():
+    template = find_template(Project(root=ROOT), "large-print")
+    for paper in PAPERS:
+        x, _, width, _ = template.box_rect(paper)
+        assert x == 54 and x + width == template.page_size(paper)[0] - 54
+    assert template.info.personal_box.text_scale >= 1.4
+
+
+def test_fixed_panels_report_their_free_space(rendered):
+    """The bundled content fits every fixed panel: the tightest still has room."""
+    from handouts.fit import tightest
+
+    for template in ("trifold", "cue-card"):
+        for paper in PAPERS:
+            for lang in LANGS:
+                mark = tightest(list(rendered(template, paper, lang, personal=True).marks))
+                assert mark is not None and mark.free >= 0
+
+
+def write_content(folder, change) -> str:
+    data = content("en")
+    change(data)
+    data.pop("illustration")
+    path = folder / "content" / "long.en.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def test_trifold_overflow_names_panel_section_and_size_and_writes_nothing(studio_dir):
+    def longer(data):
+        data["sections"][-1]["body"] += "\n\n" + data["sections"][0]["body"] * 2
+
+    path = write_content(studio_dir, longer)
+    out = studio_dir / "out"
+    with pytest.raises(LayoutOverflowError) as error:
+        build_handout(path, template="trifold", out_dir=out, project=Project(root=studio_dir))
+    message = str(error.value)
+    assert "template 'trifold': panel 'inside-right' (section 'Getting up') does not fit" in message
+    assert " pt ran past the last of its 2 page(s)" in message
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_trifold_flap_overflow_is_an_error(studio_dir):
+    def longer(data):
+        data["sidebar"]["takeaway"] += " " + data["sidebar"]["common_ground"]
+
+    path = write_content(studio_dir, longer)
+    with pytest.raises(LayoutOverflowError, match=r"template 'trifold': panel 'flap' \(section 'The great psoas "
+                                                   r"debate'\) does not fit: \d+ pt too tall"):
+        build_handout(path, template="trifold", out_dir=studio_dir / "out", project=Project(root=studio_dir))
+
+
+def test_cue_card_overflow_names_the_steps(studio_dir):
+    def longer(data):
+        data["sections"][1]["steps"] += data["sections"][1]["steps"]
+
+    path = write_content(studio_dir, longer)
+    with pytest.raises(LayoutOverflowError, match=r"template 'cue-card': panel 'steps' \(section 'How to do it'\)"):
+        build_handout(path, template="cue-card", out_dir=studio_dir / "out", project=Project(root=studio_dir))
+
+
+def test_a_studio_template_shadows_the_built_in(studio_dir):
+    folder = studio_dir / "templates" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text("title: Plain\ndescription: A studio's own sheet.\n", encoding="utf-8")
+    (folder / "handout.rml.j2").write_text(
+        '{% import "_base/macros.rml.j2" as m with context %}{{ m.document_open(meta) }}'
+        '<template><pageTemplate id="p"><frame id="f" x1="72" y1="72" width="400" height="600"/></pageTemplate>'
+        '</template>{{ m.stylesheet(colors) }}<story><para style="title">{{ content.title|text }}</para>'
+        '{{ m.safety(content, labels) }}{{ m.story_end() }}</story></document>', encoding="utf-8")
+    project = Project(root=studio_dir)
+    built = build_handout(template="classic", out_dir=studio_dir / "out", project=project)
+    text = pdf_text(built.path)
+    assert "Constructive Rest" in text and content("en")["safety"][0].split()[0] in text
+    assert content("en")["sidebar"]["title"] not in text
+    assert find_template(project, "classic").folder == folder
+
+
+@pytest.mark.parametrize("template,block", [("trifold", "header"), ("large-print", "sidebar"), ("cue-card", "steps")])
+def test_a_studio_template_extends_the_built_in_it_shadows(studio_dir, template, block):
+    """One block changes; top-level variables and the macros stay visible inside it."""
+    folder = studio_dir / "templates" / template
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text((ROOT / "templates" / template / "template.yaml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    (folder / "handout.rml.j2").write_text(
+        f'{{% extends "!builtin/{template}/handout.rml.j2" %}}'
+        f'{{% block {block} %}}{{{{ super() }}}}<para style="small">Width {{{{ "%d"|format(W) }}}}</para>'
+        f'{{{{ m.studio_line(studio) }}}}{{% endblock %}}', encoding="utf-8")
+    built = build_handout(template=template, paper="a4", out_dir=studio_dir / "out", project=Project(root=studio_dir))
+    text = pdf_text(built.path)
+    assert "Width 595" in text or "Width 841" in text
+    assert content("en")["safety"][0].split(",")[0] in text
+
+
+def test_unknown_template_lists_names_and_folders(studio_dir):
+    with pytest.raises(TemplateError) as error:
+        find_template(Project(root=studio_dir), "tri-fold")
+    hint = error.value.problems[0].hint
+    assert "classic, cue-card, large-print, trifold" in hint
+    assert str(studio_dir / "templates") in hint and str(ROOT / "templates") in hint
+
+
+def test_cli_templates_lists_every_layout(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    result = runner.invoke(app, ["templates"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == runner.invoke(app, ["templates", "list"]).stdout
+    for name in TEMPLATES:
+        info = yaml.safe_load((ROOT / "templates" / name / "template.yaml").read_text(encoding="utf-8"))
+        line = next(line for line in result.stdout.splitlines() if line.startswith(name + " "))
+        assert info["title"] in line and "letter, a4" in line and info["description"] in line
+
+
+def test_cli_templates_show_writes_a_thumbnail(tmp_path):
+    from PIL import Image
+
+    result = runner.invoke(app, ["templates", "show", "trifold", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "exactly 2" in result.stdout and "landscape" in result.stdout and "header" in result.stdout
+    thumbnail = tmp_path / "trifold-thumbnail.png"
+    assert result.stdout.strip().endswith(str(thumbnail))
+    width, height = Image.open(thumbnail).size
+    assert abs(width - 792 * 0.6) <= 1 and abs(height - 612 * 0.6) <= 1
+
+
+def test_cli_preview_writes_every_page(tmp_path):
+    from PIL import Image
+
+    result = runner.invoke(app, ["preview", "--template", "cue-card", "--paper", "a4", "--lang", "es", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    paths = result.stdout.split()
+    assert paths == [str(tmp_path / f"constructive-rest-cue-card-p{n}.png") for n in (1, 2)]
+    width, height = Image.open(paths[0]).size
+    assert abs(width - 595.2756 * 1.5) <= 1 and abs(height - 841.8898 * 1.5) <= 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.rsplit("/", 1)[1] for p in paths]
+
+
+def test_cli_unknown_template_is_one_line_exit_1(tmp_path):
+    result = runner.invoke(app, ["templates", "show", "nope", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: unknown template 'nope'") and "searched" in result.stderr
+    assert not list(tmp_path.iterdir())
