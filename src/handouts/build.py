@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, branding, fit, fonts, personal, render
+from handouts import __version__, branding, fit, fonts, glyphs, personal, render
 from handouts.check import check_file
 from handouts.content import load_studio
 from handouts.errors import ContentError, LayoutOverflowError, Problem, TemplateError
@@ -42,6 +42,12 @@ class Job:
     logo: branding.Logo | None = None
     practice_log: bool = False
     warnings: tuple[Problem, ...] = ()  # things worth fixing that do not stop the build
+    font_set: fonts.FontSet | None = None
+
+    @property
+    def font_coverage(self) -> glyphs.Glyphs:
+        """What the handout's fonts can draw."""
+        return glyphs.for_fonts(self.font_set or fonts.default_fonts())
 
     @property
     def lang(self) -> str:
@@ -98,11 +104,15 @@ def prepare(
             f"template '{chosen.name}' does not print on {paper}",
             hint=f"use --paper {' or '.join(chosen.info.papers)}",
         )
-    fonts.use(studio_fonts(studio, studio_file))
+    font_set = studio_fonts(studio, studio_file)
+    fonts.use(font_set)
+    labels = load_labels(project, loaded.lang)
+    glyphs.check_inputs(glyphs.for_fonts(font_set), loaded, content_file, studio, studio_file, labels)
     log, log_warnings = _practice_log(chosen, studio.practice_log if practice_log is None else practice_log)
     return Job(project, loaded, content_file, studio, studio_file, chosen, paper,
-               load_labels(project, loaded.lang), logo=branding.load_logo(studio, studio_file), practice_log=log,
-               warnings=tuple(checked.warnings + branding.colour_problems(studio, studio_file) + log_warnings))
+               labels, logo=branding.load_logo(studio, studio_file), practice_log=log,
+               warnings=tuple(checked.warnings + branding.colour_problems(studio, studio_file) + log_warnings),
+               font_set=font_set)
 
 
 def _practice_log(template: Template, wanted: bool) -> tuple[bool, list[Problem]]:
@@ -153,6 +163,7 @@ def context(job: Job, personal_info: Personal | None) -> dict:
         "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
         "practice_log": job.practice_log,
         "disclaimer": disclaimer,
+        "text_filter": job.font_coverage.text_filter,
         "meta": {
             "filename": output_name(content.id, job.template.name),
             "title": title,
@@ -172,6 +183,9 @@ class Rendered:
 
 def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
     """Render one handout to PDF bytes (nothing is written)."""
+    if personal_info:
+        glyphs.check_personal(job.font_coverage, personal_info.client, personal_info.note,
+                              personal_info.class_name)
     rml = render_rml(job.project, job.template, context(job, personal_info))
     if job.practice_log and '<pageTemplate id="log">' not in rml:
         raise TemplateError(f"template '{job.template.name}' has no page for the practice log",
@@ -189,7 +203,7 @@ def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
 
         def hook(canvas, page_number):
             if page_number == 1:
-                personal.draw(canvas, personal_info, job.labels, rect, str, style)
+                personal.draw(canvas, personal_info, job.labels, rect, job.font_coverage.text_filter, style)
 
     info = render.PdfInfo(lang=job.lang, keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
     source = str(job.template.folder / "handout.rml.j2")
@@ -221,6 +235,14 @@ def _check_pages(job: Job, rendered: render.PdfInfo, source: str) -> None:
     )
 
 
+def _personal(client: str | None, note: str | None, date: dt.date) -> Personal:
+    """The personal box's texts, or an error naming the option that is empty."""
+    for option, value in (("--client", client), ("--note", note)):
+        if value is not None and not value.strip():
+            raise ContentError("is empty", field=option, hint=f"give {option} some text, or leave it out")
+    return Personal(client=client, note=note, date=date)
+
+
 def build_handout(
     content: str | Path = DEFAULT_CONTENT,
     *,
@@ -242,8 +264,9 @@ def build_handout(
     project = project or Project.discover()
     job = prepare(project, content, template=template, paper=paper, lang=lang, practice_log=practice_log)
     personal_info = None
-    if client or note or date:
-        personal_info = Personal(client=client, note=note, date=date or today())
+    if client is not None or note is not None or date:
+        glyphs.check_personal(job.font_coverage, client, note)
+        personal_info = _personal(client, note, date or today())
     rendered = render_pdf(job, personal_info)
     name = output_name(job.content.id, job.template.name, client)
     path = write_atomic(out_dir or project.default_out_dir(), name, rendered.pdf)

@@ -20,6 +20,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from handouts import cache
 from handouts.errors import ContentError
 
 #: The names templates use in RML (``fontName="Body-Bold"``).
@@ -82,6 +83,9 @@ def _register_active() -> None:
     for name, file in _active.files().items():
         if name != FALLBACK or _fallback_used:
             pdfmetrics.registerFont(_parse(name, file))
+    if _fallback_used:  # <b> and <i> around fallback text keep the one fallback face
+        for bold, italic in ((0, 0), (1, 0), (0, 1), (1, 1)):
+            addMapping(FALLBACK, bold, italic, FALLBACK)
     addMapping(BODY, 0, 0, STYLES["regular"])
     addMapping(BODY, 1, 0, STYLES["bold"])
     addMapping(BODY, 0, 1, STYLES["italic"])
@@ -145,5 +149,15 @@ def use_fallback() -> None:
 
 @lru_cache(maxsize=32)
 def coverage(file: Path) -> frozenset[int]:
-    """The code points a font file can draw."""
-    return frozenset(_parse(f"cov:{file}", file).face.charToGlyph)
+    """The code points a font file can draw (kept in the on-disk cache: parsing a wide font costs ~15 ms)."""
+    try:
+        stat = file.stat()
+    except OSError:
+        return frozenset(_parse(f"cov:{file}", file).face.charToGlyph)
+    key = cache.key("coverage", str(file.resolve()), str(stat.st_size), str(stat.st_mtime_ns))
+    known = cache.load("coverage", key)
+    if isinstance(known, list):
+        return frozenset(known)
+    points = frozenset(_parse(f"cov:{file}", file).face.charToGlyph)
+    cache.store("coverage", key, sorted(points))
+    return points
