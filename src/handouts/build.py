@@ -139,15 +139,19 @@ def studio_fonts(studio: Studio, studio_file: Path) -> fonts.FontSet:
     return fonts.FontSet(**chosen, fallback=bundled.fallback)
 
 
-def context(job: Job, personal_info: Personal | None) -> dict:
-    """What a template receives (documented in templates/README.md)."""
+def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = False) -> dict:
+    """What a template receives (documented in templates/README.md).
+
+    ``reserve_box`` keeps the personal box's area clear with nothing in it:
+    the shared layer of a batch, stamped per client afterwards.
+    """
     width, height = job.template.page_size(job.paper)
-    rect = job.template.box_rect(job.paper) if personal_info else None
+    rect = job.template.box_rect(job.paper) if (personal_info or reserve_box) else None
     content, studio = job.content, job.studio
     image = None
     if content.illustration:
         image = str((job.content_file.parent / content.illustration.file).resolve())
-    title = content.title if not (personal_info and personal_info.client) else f"{content.title} – {personal_info.client}"
+    title = handout_title(content.title, personal_info.client if personal_info else None)
     disclaimer = content.disclaimer or studio.disclaimer_for(content.lang)[0] or ""
     return {
         "content": content,
@@ -174,6 +178,11 @@ def context(job: Job, personal_info: Personal | None) -> dict:
     }
 
 
+def handout_title(title: str, client: str | None) -> str:
+    """The PDF's title: the content's, and the client's name on a personalised copy."""
+    return f"{title} – {client}" if client else title
+
+
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
@@ -181,12 +190,23 @@ class Rendered:
     marks: tuple = ()  # fit.Mark: where each section and panel end landed
 
 
-def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
-    """Render one handout to PDF bytes (nothing is written)."""
+def personal_box(job: Job) -> personal.Box:
+    """The template's personal box for this job; an error if the template has none."""
+    rect = job.template.box_rect(job.paper)
+    if rect is None:
+        raise TemplateError(f"template '{job.template.name}' has no personal box",
+                            hint="choose another template, or build without --client and --note")
+    style = personal.BoxStyle(border=job.studio.colors.primary, fill="#FFFFFF", template=job.template.name,
+                              scale=job.template.info.personal_box.text_scale)
+    return personal.Box(rect, style, job.labels, job.font_coverage.text_filter)
+
+
+def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: bool = False) -> Rendered:
+    """Render one handout to PDF bytes (nothing is written); see ``context`` for ``reserve_box``."""
     if personal_info:
         glyphs.check_personal(job.font_coverage, personal_info.client, personal_info.note,
                               personal_info.class_name)
-    rml = render_rml(job.project, job.template, context(job, personal_info))
+    rml = render_rml(job.project, job.template, context(job, personal_info, reserve_box=reserve_box))
     if job.practice_log and '<pageTemplate id="log">' not in rml:
         raise TemplateError(f"template '{job.template.name}' has no page for the practice log",
                             file=job.template.folder / "handout.rml.j2",
@@ -194,16 +214,11 @@ def render_pdf(job: Job, personal_info: Personal | None = None) -> Rendered:
                                  "or build without --practice-log")
     hook = None
     if personal_info:
-        rect = job.template.box_rect(job.paper)
-        if rect is None:
-            raise TemplateError(f"template '{job.template.name}' has no personal box",
-                                hint="choose another template, or build without --client and --note")
-        style = personal.BoxStyle(border=job.studio.colors.primary, fill="#FFFFFF", template=job.template.name,
-                                  scale=job.template.info.personal_box.text_scale)
+        box = personal_box(job)
 
         def hook(canvas, page_number):
             if page_number == 1:
-                personal.draw(canvas, personal_info, job.labels, rect, job.font_coverage.text_filter, style)
+                box.paint(canvas, box.layout(personal_info))
 
     info = render.PdfInfo(lang=job.lang, keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
     source = str(job.template.folder / "handout.rml.j2")

@@ -75,8 +75,16 @@ def check_fits(personal: Personal, labels: dict, rect, text_filter: TextFilter, 
 
 def draw(canvas, personal: Personal, labels: dict, rect, text_filter: TextFilter, style: BoxStyle) -> None:
     """Draw the framed box and its text at ``rect`` = (x, y, width, height)."""
+    paint(canvas, check_fits(personal, labels, rect, text_filter, style), rect, style)
+
+
+def paint(canvas, story: list, rect, style: BoxStyle) -> None:
+    """Draw the frame and the paragraphs ``check_fits`` laid out.
+
+    Laying out once and painting many times lets a batch draw the same box
+    on a client's own page and on the class pack's page.
+    """
     x, y, width, height = rect
-    story = check_fits(personal, labels, rect, text_filter, style)
     canvas.saveState()
     canvas.setFillColor(style.fill)
     canvas.setStrokeColor(style.border)
@@ -86,7 +94,23 @@ def draw(canvas, personal: Personal, labels: dict, rect, text_filter: TextFilter
     top = y + height - PADDING
     for flowable in story:
         top -= flowable.getSpaceBefore()
-        _, h = flowable.wrap(width - 2 * PADDING, height)
-        flowable.drawOn(canvas, x + PADDING, top - h)
-        top -= h
+        flowable.drawOn(canvas, x + PADDING, top - flowable.height)
+        top -= flowable.height
     canvas.restoreState()
+
+
+@dataclass(frozen=True)
+class Box:
+    """One template's personal box in one handout's language: all a stamp needs."""
+
+    rect: tuple[float, float, float, float]
+    style: BoxStyle
+    labels: dict
+    text_filter: TextFilter = str
+
+    def layout(self, personal: Personal) -> list:
+        """The box's paragraphs, laid out (LayoutOverflowError if they do not fit)."""
+        return check_fits(personal, self.labels, self.rect, self.text_filter, self.style)
+
+    def paint(self, canvas, story: list) -> None:
+        paint(canvas, story, self.rect, self.style)

@@ -1,0 +1,377 @@
+"""The batch API: a class roster in, one handout per client and a class pack out.
+
+``build_batch`` reads as its steps: read the roster; prepare each layout the
+class needs (content x template x language) and give every client a file
+name of their own; skip what is up to date; render each layout's shared
+pages once; stamp the clients in chunks, in worker processes (ReportLab
+keeps global state, so processes, not threads); then put the class pack
+together. A row that cannot be printed is reported with its row number and
+the others are still built. It prints nothing: progress goes to a callback
+and the result is a :class:`BatchReport`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from handouts import __version__, build, fonts, glyphs
+from handouts.errors import HandoutError, Problem
+from handouts.labels import format_date
+from handouts.models import Personal
+from handouts.output import output_name, write_atomic
+from handouts.project import Project
+from handouts.roster import Client, LeftOut, read_roster
+from handouts.stamp import Layer, PackInfo, PackItem, StampSheet, class_pack, shared_layer, stamped_handout
+
+PACK_NAME = "class-pack.pdf"
+MANIFEST = ".handouts-batch.json"
+LARGE_PRINT = "large-print"
+#: Clients per stamp sheet. Fixed (not derived from --jobs) so the pack's bytes never depend on it.
+CHUNK = 100
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A roster row that got no handout, and why."""
+
+    row: int
+    name: str
+    problem: Problem
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: every client is in exactly one of built, up_to_date, left_out, failed."""
+
+    roster: Path
+    out_dir: Path
+    built: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    pack: Path | None = None
+    pack_built: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One client's handout, planned: which layer, which file, and whether to write it."""
+
+    index: int
+    client: Client
+    layer: tuple
+    name: str
+    personal: Personal
+    digest: str
+    write: bool
+
+
+@dataclass(frozen=True)
+class Task:
+    """A chunk of the class in roster order: stamp each entry, write those marked, fill a sheet."""
+
+    number: int
+    entries: tuple[Entry, ...]
+    sheet: bool
+    out_dir: Path
+
+
+@dataclass
+class ChunkResult:
+    number: int
+    sheet: bytes | None = None
+    placed: list[tuple[int, int]] = field(default_factory=list)  # (entry index, sheet page)
+    written: list[int] = field(default_factory=list)
+    failed: list[tuple[int, Problem]] = field(default_factory=list)
+
+
+def build_batch(
+    roster: Path,
+    *,
+    content: str | Path = build.DEFAULT_CONTENT,
+    template: str | None = None,
+    class_name: str | None = None,
+    date: dt.date | None = None,
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    project: Project | None = None,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Build a handout for each client of ``roster`` and the class pack, into ``out_dir``."""
+    project = project or Project.discover()
+    out_dir = Path(out_dir or project.default_out_dir())
+    read = read_roster(Path(roster))
+    report = BatchReport(read.file, out_dir, left_out=read.left_out)
+    report.failed += [Failure(p.line or 0, "", p) for p in read.problems]
+    plan = _Plan(project, content, template, class_name or None, date or build.today(), read.file)
+    manifest = _load_manifest(out_dir)
+    entries = [_mark(entry, manifest, out_dir, force) for entry in plan.entries(read.clients, report)]
+    pack_digest = _digest("pack", [(entry.name, entry.digest) for entry in entries])
+    want_pack = bool(entries) and (force or manifest.get("pack") != pack_digest or not (out_dir / PACK_NAME).is_file())
+    layers = plan.layers({entry.layer for entry in entries if entry.write or want_pack}, entries, report)
+    usable = [entry for entry in entries if entry.layer in layers or not (entry.write or want_pack)]
+    results = _run(_tasks(usable, want_pack, out_dir), layers, plan.font_set, jobs, progress)
+    by_index = {entry.index: entry for entry in usable}
+    failed = {index for result in results for index, _ in result.failed}
+    for result in results:
+        report.failed += [plan.failure(by_index[i].client, problem) for i, problem in result.failed]
+        report.built += [out_dir / by_index[i].name for i in result.written]
+    report.up_to_date = [out_dir / e.name for e in usable if not e.write and e.index not in failed]
+    if want_pack:
+        report.pack = _write_pack(results, by_index, layers, plan, out_dir)
+        report.pack_built = report.pack is not None
+    elif entries:
+        report.pack = out_dir / PACK_NAME
+    clean = not failed and len(usable) == len(entries)
+    _write_manifest(out_dir, manifest, {e.name: e.digest for e in usable if e.index not in failed},
+                    pack_digest if report.pack and clean else None)
+    report.failed.sort(key=lambda failure: failure.row)
+    return report
+
+
+def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: "_Plan", out_dir: Path) -> Path | None:
+    """The class pack from the chunks' stamp sheets (None when no one got a handout)."""
+    keys = list(layers)
+    items, sheets = [], []
+    for result in results:
+        if not result.sheet:
+            continue
+        for index, page in result.placed:
+            entry = by_index[index]
+            items.append(PackItem(keys.index(entry.layer), entry.client.name, len(sheets), page))
+        sheets.append(result.sheet)
+    if not items:
+        return None
+    first = layers[keys[items[0].layer]]
+    title = " – ".join(part for part in (first.title, plan.class_name, format_date(plan.date, first.box.labels)) if part)
+    pdf = class_pack(list(layers.values()), sheets, items, PackInfo(title, plan.studio_name, first.lang))
+    return write_atomic(out_dir, PACK_NAME, pdf)
+
+
+def _write_manifest(out_dir: Path, old: dict, files: dict[str, str], pack: str | None) -> None:
+    """Remember what each file was made from, so the next run can skip it."""
+    if files or old:
+        data = {"tool": __version__, "files": files, "pack": pack}
+        write_atomic(out_dir, MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+class _Plan:
+    """Turns roster rows into entries: layouts prepared once each, names unique, inputs hashed."""
+
+    def __init__(self, project: Project, content, template, class_name, date: dt.date, roster: Path):
+        self.project, self.content, self.template = project, content, template
+        self.class_name, self.date, self.roster = class_name, date, roster
+        self.jobs: dict[tuple, build.Job | HandoutError] = {}  # by what rows ask for
+        self.layouts: dict[tuple, build.Job] = {}  # by what that resolves to
+        self.font_set: fonts.FontSet | None = None
+        self.studio_name = ""
+
+    def job(self, key: tuple) -> build.Job:
+        if key not in self.jobs:
+            lang, template = key
+            try:
+                job = build.prepare(self.project, self.content, template=template, lang=lang)
+                build.personal_box(job)
+                glyphs.check_personal(job.font_coverage, None, None, self.class_name)
+                self.font_set = build.studio_fonts(job.studio, job.studio_file)
+                self.studio_name = job.studio.name
+                self.jobs[key] = job
+            except HandoutError as error:
+                self.jobs[key] = error
+        found = self.jobs[key]
+        if isinstance(found, HandoutError):
+            raise found
+        return found
+
+    def entries(self, clients: list[Client], report: BatchReport) -> list[Entry]:
+        entries, taken = [], set()
+        for client in clients:
+            try:
+                job = self.job((client.lang, LARGE_PRINT if client.large_print else (client.template or self.template)))
+                info = Personal(client=client.name, note=client.note, date=self.date, class_name=self.class_name)
+            except HandoutError as error:
+                report.failed.append(self.failure(client, error.problems[0]))
+                continue
+            except ValidationError as error:
+                report.failed.append(self.failure(client, Problem(error.errors()[0]["msg"])))
+                continue
+            key = (str(job.content_file), job.template.name, job.paper)
+            self.layouts[key] = job
+            name = unique_name(output_name(job.content.id, job.template.name, client.name), taken)
+            digest = _digest(layer_digest(job), client.name, client.note, self.date.isoformat(), self.class_name, name)
+            entries.append(Entry(len(entries), client, key, name, info, digest, True))
+        return entries
+
+    def failure(self, client: Client, problem: Problem) -> Failure:
+        """The row's own place first; the file the problem is in (a template, the content) in the hint."""
+        where = problem.where()
+        hint = "; ".join(part for part in (problem.hint, f"in {where}" if where else None) if part)
+        return Failure(client.row, client.name, Problem(problem.message, file=self.roster, line=client.row,
+                                                        field=problem.field, hint=hint or None))
+
+    def layers(self, keys: set, entries: list[Entry], report: BatchReport) -> dict[tuple, Layer]:
+        """Render each layout's shared pages once; a layout that fails fails its rows."""
+        layers = {}
+        for key in sorted(keys):
+            try:
+                layers[key] = shared_layer(self.layouts[key])
+            except HandoutError as error:
+                report.failed += [self.failure(e.client, error.problems[0]) for e in entries if e.layer == key]
+        return layers
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name`` with -2, -3... before .pdf: the first free one (recorded in ``taken``)."""
+    stem, number, candidate = name.removesuffix(".pdf"), 1, name
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}-{number}.pdf"
+    taken.add(candidate)
+    return candidate
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+_file_digests: dict[tuple, str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    """sha256 of a file, kept per process while its size and time are unchanged (fonts are megabytes)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _file_digests:
+        _file_digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _file_digests[key]
+
+
+def layer_digest(job: build.Job) -> str:
+    """Everything a layout's pages are made from: the tool, content, studio, template, fonts, images."""
+    files = [job.content_file, job.studio_file, *build.studio_fonts(job.studio, job.studio_file).files().values()]
+    if job.content.illustration:
+        files.append(job.content_file.parent / job.content.illustration.file)
+    if job.logo:
+        files.append(job.logo.file)
+    for layer in job.project.layers:
+        for folder in (layer / "templates" / job.template.name, layer / "templates" / "_base"):
+            files += sorted(path for path in folder.rglob("*") if path.is_file())
+    return _digest(__version__, job.paper, job.lang, job.template.name,
+                   [(str(path), _file_digest(path)) for path in files if path.is_file()])
+
+
+def _load_manifest(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("tool") == __version__ else {}
+
+
+def _mark(entry: Entry, manifest: dict, out_dir: Path, force: bool) -> Entry:
+    """Mark an entry up to date when its inputs are unchanged and its file is still there."""
+    known = manifest.get("files", {}).get(entry.name) == entry.digest and (out_dir / entry.name).is_file()
+    if known and not force:
+        return Entry(entry.index, entry.client, entry.layer, entry.name, entry.personal, entry.digest, False)
+    return entry
+
+
+def _tasks(entries: list[Entry], want_pack: bool, out_dir: Path) -> list[Task]:
+    """Chunks of consecutive entries, keeping only what has something to do."""
+    tasks = []
+    for start in range(0, len(entries), CHUNK):
+        chunk = tuple(e for e in entries[start:start + CHUNK] if want_pack or e.write)
+        if chunk:
+            tasks.append(Task(start // CHUNK, chunk, want_pack, out_dir))
+    return tasks
+
+
+_worker_layers: dict[tuple, Layer] = {}
+
+
+def _start_worker(layers: dict[tuple, Layer], font_set: fonts.FontSet | None) -> None:
+    _worker_layers.update(layers)
+    if font_set:
+        fonts.use(font_set)
+
+
+def _worker(task: Task) -> ChunkResult:
+    return run_chunk(task, _worker_layers)
+
+
+def run_chunk(task: Task, layers: dict[tuple, Layer], tick: Callable[[], None] | None = None) -> ChunkResult:
+    """Stamp one chunk: each client's box is laid out once, painted on their file and on the sheet."""
+    result = ChunkResult(task.number)
+    sheet = StampSheet() if task.sheet else None
+    for entry in task.entries:
+        layer = layers[entry.layer]
+        try:
+            story = layer.layout(entry.personal)
+            if entry.write:
+                write_atomic(task.out_dir, entry.name, stamped_handout(layer, story, entry.client.name))
+                result.written.append(entry.index)
+        except HandoutError as error:
+            result.failed.append((entry.index, _row_problem(error.problems[0], entry)))
+        else:
+            if sheet:
+                result.placed.append((entry.index, sheet.add(layer, story)))
+        if tick:
+            tick()
+    result.sheet = sheet.finish() if sheet and sheet.pages else None
+    return result
+
+
+def _row_problem(problem: Problem, entry: Entry) -> Problem:
+    """Name the roster's column, not the option a single build would have had."""
+    if problem.field == "--client":
+        return replace(problem, field="name")
+    if problem.field != "--note":
+        return problem
+    if entry.personal.note or problem.message.startswith("the character"):
+        return replace(problem, field="note")
+    return replace(problem, field="name", hint="shorten the name in the roster")
+
+
+def _run(tasks: list[Task], layers: dict, font_set, jobs: int | None, progress: Progress | None) -> list[ChunkResult]:
+    """Run the chunks in this process (one job, or one chunk) or in a pool of processes."""
+    total = sum(len(task.entries) for task in tasks)
+    done = 0
+
+    def advance(count: int = 1) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, total)
+
+    advance(0)
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers <= 1:
+        return [run_chunk(task, layers, advance) for task in tasks]
+    # fork: workers start with the fonts parsed and the modules imported (spawn would redo both).
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    results = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(layers, font_set)) as pool:
+        futures = {pool.submit(_worker, task): task for task in tasks}
+        for future in as_completed(futures):
+            results.append(future.result())
+            advance(len(futures[future].entries))
+    return sorted(results, key=lambda result: result.number)

@@ -1,0 +1,256 @@
+"""Batch builds: a handout per client and a class pack, stamped over shared pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+from PIL import ImageChops
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from conftest import DATE, ROOT, pdf_text
+from handouts.batch import MANIFEST, PACK_NAME, build_batch, unique_name
+from handouts.build import build_handout
+from handouts.cli import app
+from handouts.project import Project
+
+ROSTERS = ROOT / "tests" / "data" / "rosters"
+CLASS = "Tuesday 6 pm Mat"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+
+
+def batch(project, roster, out, **options):
+    options.setdefault("date", DATE)
+    return build_batch(roster, project=project, out_dir=out, **options)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, project):
+    """The four-client class roster, built once with two worker processes."""
+    out = tmp_path_factory.mktemp("class")
+    return batch(project, ROSTERS / "class.csv", out, class_name=CLASS, jobs=2)
+
+
+def names(report) -> list[str]:
+    return [path.name for path in report.built + report.up_to_date]
+
+
+def test_one_file_per_client_with_unique_names(built):
+    assert built.ok and not built.up_to_date and built.pack_built
+    assert names(built) == [
+        "constructive-rest-classic-ana-garcia.pdf", "constructive-rest-classic-ana-garcia-2.pdf",
+        "constructive-rest-classic-zoe-lukasz.pdf", "constructive-rest-classic-mei-chen.pdf",
+    ]
+    assert sorted(p.name for p in built.out_dir.iterdir()) == sorted([*names(built), PACK_NAME, MANIFEST])
+
+
+def test_each_name_is_in_its_own_pdf_and_no_one_elses(built):
+    clients = {"ana-garcia.pdf": ("Ana García", "A folded towel under your head"),
+               "ana-garcia-2.pdf": ("Ana García", "Una toalla doblada bajo la cabeza"),
+               "zoe-lukasz.pdf": ("Zoë Łukasz", None), "mei-chen.pdf": ("Mei Chen", "Rest ten minutes after class")}
+    for suffix, (name, note) in clients.items():
+        text = pdf_text(built.out_dir / f"constructive-rest-classic-{suffix}")
+        assert name in text and CLASS in text
+        if note:
+            assert note in text
+        for other, (other_name, other_note) in clients.items():
+            if other_name != name:
+                assert other_name not in text
+            if other != suffix and other_note:
+                assert other_note not in text
+    spanish = pdf_text(built.out_dir / "constructive-rest-classic-ana-garcia-2.pdf")
+    assert "Descanso constructivo" in spanish and "1 de diciembre de 2026" in spanish
+
+
+def test_pack_has_a_bookmark_per_client_on_its_first_page(built):
+    reader = PdfReader(built.pack)
+    assert len(reader.pages) == 8  # two pages each: every handout already starts on a front side
+    marks = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+    assert marks == [("Ana García", 0), ("Ana García", 2), ("Zoë Łukasz", 4), ("Mei Chen", 6)]
+    for (name, page), note in zip(marks, ["A folded towel", "Una toalla doblada", None, "Rest ten minutes"]):
+        text = " ".join(reader.pages[page].extract_text().split())
+        assert name in text and (note is None or note in text)
+    assert reader.metadata.title == f"Constructive Rest – {CLASS} – 1 December 2026"
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_pack_draws_each_shared_page_once_and_shares_one_stamp_font_subset(built):
+    with pikepdf.open(built.pack) as pack:
+        forms = {page.Resources.XObject["/HandoutPage"].objgen for page in pack.pages}
+        assert len(forms) == 4  # two pages in English, two in Spanish, for eight pages
+        subsets = {font.objgen for page in pack.pages for font in page.Resources.get("/Font", {}).values()}
+        assert len(subsets) == 2  # bold and regular, for all four stamps
+    one = (built.out_dir / "constructive-rest-classic-mei-chen.pdf").stat().st_size
+    assert built.pack.stat().st_size < 2.2 * one  # two languages' shared pages, four clients
+
+
+def test_stamped_page_looks_like_a_single_build(built, tmp_path, project):
+    single = build_handout(project=project, out_dir=tmp_path, client="Mei Chen",
+                           note="Rest ten minutes after class", date=DATE).path
+    plain = batch(project, ROSTERS / "class.csv", tmp_path / "plain", jobs=1)
+    stamped = plain.out_dir / "constructive-rest-classic-mei-chen.pdf"
+    for number in range(2):
+        pictures = [pypdfium2.PdfDocument(path)[number].render(scale=1.5).to_pil().convert("RGB")
+                    for path in (single, stamped)]
+        assert ImageChops.difference(*pictures).getbbox() is None, f"page {number + 1} differs"
+    assert PdfReader(stamped).metadata.title == "Constructive Rest – Mei Chen"
+
+
+def test_rebuilds_are_byte_identical_whatever_the_jobs(built, tmp_path, project):
+    again = batch(project, ROSTERS / "class.csv", tmp_path, class_name=CLASS, jobs=1)
+    for path in [*again.built, again.pack]:
+        assert path.read_bytes() == (built.out_dir / path.name).read_bytes(), path.name
+
+
+def test_incremental_skip_change_and_force(tmp_path, project):
+    roster = tmp_path / "roster.csv"
+    roster.write_text((ROSTERS / "class.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = batch(project, roster, out, jobs=1)
+    stamps = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
+    second = batch(project, roster, out, jobs=1)
+    assert not second.built and names(second) == names(first) and not second.pack_built
+    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir() if path.name != MANIFEST} == {
+        name: time for name, time in stamps.items() if name != MANIFEST}
+    roster.write_text(roster.read_text(encoding="utf-8").replace("Rest ten minutes", "Rest five minutes"),
+                      encoding="utf-8")
+    third = batch(project, roster, out, jobs=1)
+    assert [p.name for p in third.built] == ["constructive-rest-classic-mei-chen.pdf"] and third.pack_built
+    assert "Rest five minutes" in pdf_text(out / PACK_NAME)
+    (out / "constructive-rest-classic-zoe-lukasz.pdf").unlink()
+    fourth = batch(project, roster, out, jobs=1)
+    assert [p.name for p in fourth.built] == ["constructive-rest-classic-zoe-lukasz.pdf"] and not fourth.pack_built
+    other_day = batch(project, roster, out, jobs=1, date=dt.date(2026, 12, 8))
+    assert len(other_day.built) == 4 and other_day.pack_built
+    forced = batch(project, roster, out, jobs=1, date=dt.date(2026, 12, 8), force=True)
+    assert len(forced.built) == 4 and forced.pack_built and not forced.up_to_date
+
+
+def test_hostile_names_stay_in_the_output_folder(tmp_path, project):
+    roster = tmp_path / "hostile.csv"
+    long_name = " ".join(["Maximiliana"] * 13)[:150]
+    roster.write_text((ROSTERS / "hostile.csv").read_text(encoding="utf-8") + f"{long_name},\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = batch(project, roster, out, jobs=1)
+    assert names(report) == [
+        "constructive-rest-classic-etc-passwd.pdf", "constructive-rest-classic-a-b-c.pdf",
+        "constructive-rest-classic-con-client.pdf", "constructive-rest-classic-b-bold-b-co.pdf",
+        "constructive-rest-classic-ana-garcia.pdf", "constructive-rest-classic-client.pdf",
+    ]
+    assert all(path.parent == out for path in report.built)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.csv", "out"]
+    assert "<b>Bold</b> & Co" in pdf_text(out / "constructive-rest-classic-b-bold-b-co.pdf")
+    assert "Use <i>no</i> markup & {{ braces }}" in pdf_text(out / "constructive-rest-classic-b-bold-b-co.pdf")
+    # A 150-character name does not fit the box: that row fails, with its number, and says why.
+    [failure] = report.failed
+    assert (failure.row, failure.problem.field, failure.problem.line) == (8, "name", 8)
+    assert "too small" in failure.problem.message and failure.problem.hint == "shorten the name in the roster"
+
+
+def test_unique_names_are_stable_in_roster_order():
+    taken: set[str] = set()
+    assert [unique_name(n, taken) for n in ["a.pdf", "a.pdf", "a-2.pdf", "a.pdf"]] == [
+        "a.pdf", "a-2.pdf", "a-2-2.pdf", "a-3.pdf"]
+
+
+def short_content(studio: Path) -> None:
+    """A one-page Constructive Rest in English beside the two-page Spanish one."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
+    data["sections"] = [{"heading": "How to do it", "steps": ["Lie on your back, knees bent.", "Rest ten minutes."]}]
+    data["references"] = []
+    for key in ("sidebar", "illustration"):
+        data.pop(key, None)
+    (studio / "content" / "constructive-rest.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                                  encoding="utf-8")
+
+
+def test_blank_pages_keep_each_handout_on_a_front_side(studio_dir, tmp_path):
+    short_content(studio_dir)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,lang\nAna,en\nBea,es\nCai,en\nDan,en\n", encoding="utf-8")
+    report = batch(Project(root=studio_dir), roster, tmp_path / "out", jobs=1)
+    assert report.ok, report.failed
+    reader = PdfReader(report.pack)
+    starts = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+    # Ana 1 page + blank, Bea 2 pages, Cai 1 page + blank, Dan 1 page (no blank at the end).
+    assert starts == [("Ana", 0), ("Bea", 2), ("Cai", 4), ("Dan", 6)]
+    assert len(reader.pages) == 7
+    assert reader.pages[1].extract_text().strip() == "" and reader.pages[5].extract_text().strip() == ""
+
+
+def test_large_print_picks_the_large_print_template(studio_dir, tmp_path):
+    shutil.copytree(ROOT / "templates" / "classic", studio_dir / "templates" / "large-print")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,large_print,template\nAna,yes,\nBea,,classic\nCai,x,classic\n", encoding="utf-8")
+    report = batch(Project(root=studio_dir), roster, tmp_path / "out", jobs=1)
+    assert names(report) == ["constructive-rest-large-print-ana.pdf", "constructive-rest-classic-bea.pdf",
+                             "constructive-rest-large-print-cai.pdf"]
+
+
+def test_cli_failing_rows_among_good_ones(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Client Name,Language,Template,Notes,Status\n"
+                      "Ana García,,,A folded towel,Booked\n"
+                      "Jo Park,fr,,,\n"
+                      "Max Weber,,no-such-layout,,\n"
+                      f"Kim Lee,,,{'Rest and breathe. ' * 20},\n"
+                      "Bob Smith,,,,Late cancel\n"
+                      "Mei Chen,,,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["--project", str(ROOT), "batch", str(roster), "--class-name", CLASS,
+                                 "--date", "2026-12-01", "--out", str(out), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in out.glob("*.pdf")) == [
+        PACK_NAME, "constructive-rest-classic-ana-garcia.pdf", "constructive-rest-classic-mei-chen.pdf"]
+    lines = result.stdout.splitlines()
+    assert any(line.split("│")[1:3] == [" built      ", " 2        "] for line in lines), result.stdout
+    assert "row 6 Bob Smith (Late cancel)" in result.stdout
+    for row, client, reason in [(3, "Jo Park", "no content 'constructive-rest' in language 'fr'"),
+                                (4, "Max Weber", "unknown template 'no-such-layout'"),
+                                (5, "Kim Lee", "note: the personal box of template 'classic'")]:
+        assert any(f"│ {row}   │ {client}" in line and reason in line for line in lines), (row, result.stdout)
+    assert "Traceback" not in result.output
+    assert f"class pack: {out / PACK_NAME}" in result.stdout
+
+
+def test_cli_xlsx_json_and_up_to_date(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["First Name", "Last Name", "Attendance"])
+    book.active.append(["Ana", "García", "Checked in"])
+    book.active.append(["Bob", "Smith", "Standby"])
+    roster = tmp_path / "class.xlsx"
+    book.save(roster)
+    args = ["--project", str(ROOT), "--json", "batch", str(roster), "--date", "2026-12-01", "--out", str(tmp_path)]
+    first, second = runner.invoke(app, args), runner.invoke(app, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    import json
+
+    record = json.loads(second.stdout)
+    assert [(Path(o["path"]).name, o["status"]) for o in record["outputs"]] == [
+        ("constructive-rest-classic-ana-garcia.pdf", "up to date"), (PACK_NAME, "up to date")]
+    assert record["left_out"] == [{"row": 3, "name": "Bob Smith", "status": "Standby"}]
+
+
+def test_cli_roster_problems_are_one_line(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Phone\n123\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(roster), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {roster}:1: the roster has no name column")
+    assert not (tmp_path / "out").exists()
+    assert runner.invoke(app, ["batch", str(roster), "--jobs", "0"]).exit_code == 2
