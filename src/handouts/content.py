@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from handouts.errors import ContentError, Problem
 from handouts.models import Content, Studio
+from handouts.project import is_inside
 from handouts.yamlload import LocatedData, load_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -56,10 +57,14 @@ FIELD_HINTS = {
 }
 
 
+def _user_loc(error: dict) -> tuple:
+    """The path the user wrote: union members ("constrained-str", "dict[...]") left out."""
+    return tuple(part for part in error["loc"]
+                 if not (isinstance(part, str) and ("[" in part or part == "constrained-str")))
+
+
 def _problem(error: dict, located: LocatedData, model: type[BaseModel]) -> Problem:
-    # Union members show up in the path ("constrained-str", "dict[...]"); the user wrote neither.
-    loc = tuple(part for part in error["loc"]
-                if not (isinstance(part, str) and ("[" in part or part == "constrained-str")))
+    loc = _user_loc(error)
     line, column = located.locate(loc)
     field = ".".join(str(part) for part in loc) or None
     message, hint = error["msg"], None
@@ -75,9 +80,60 @@ def _problem(error: dict, located: LocatedData, model: type[BaseModel]) -> Probl
         message = f"needs at least {need} item{'s' if need > 1 else ''}, has {has}"
     elif error["type"] == "string_pattern_mismatch" and loc and loc[-1] in {"id", "sources"}:
         hint = "use lower-case letters, digits and hyphens"
+    elif error["type"] in _WRONG_KIND:
+        message, hint = _wrong_kind(error["type"], error.get("input"), loc)
+    elif error["type"].startswith("date_"):
+        hint = "write the date as YYYY-MM-DD, e.g. 2026-11-20"
     if hint is None and loc and error["type"] in {"missing", "too_short", "string_too_short"}:
         hint = FIELD_HINTS.get(str(loc[-1]))
     return Problem(message, located.file, line, column, field, hint)
+
+
+_WRONG_KIND = {"string_type", "list_type", "model_type", "dict_type"}
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "fields (name: value)"
+    return "text"
+
+
+def _wrong_kind(error_type: str, value, loc: tuple) -> tuple[str, str]:
+    """A message and hint for a value of the wrong shape (text for a list, a list for fields...)."""
+    got = _kind(value)
+    if error_type == "string_type":
+        if value is None:
+            return "is empty", "write the text after the colon, or remove the line"
+        return (f"expected text, not {got}",
+                "to write text that starts with '- ', '[' or '{', put it in quotes")
+    if error_type == "list_type":
+        items = str(loc[-1]) if loc and not isinstance(loc[-1], int) else "items"
+        return f"expected a list of {items}, not {got}", "write each item on its own line, starting with '- '"
+    return f"expected fields (name: value), not {got}", "indent the fields under this one, each as 'name: value'"
+
+
+def _take_as_written(located: LocatedData, errors: list[dict]) -> bool:
+    """Put the text the user wrote where a number or yes/no stands in for text.
+
+    ``title: 2026`` is the text "2026", and ``phone: 01234567`` keeps its
+    leading zero. Returns whether anything was replaced (then validate again).
+    """
+    replaced = False
+    for error in errors:
+        loc = _user_loc(error)
+        if error["type"] == "string_type" and loc in located.scalars:
+            parent = located.get(loc[:-1])
+            parent[loc[-1]] = located.scalars.pop(loc)
+            replaced = True
+    return replaced
 
 
 def validate(located: LocatedData, model: type[Model]) -> Model:
@@ -89,7 +145,12 @@ def validate(located: LocatedData, model: type[Model]) -> Model:
             line=1,
         )
     try:
-        return model.model_validate(located.data)
+        try:
+            return model.model_validate(located.data)
+        except ValidationError as exc:
+            if not _take_as_written(located, exc.errors()):
+                raise
+            return model.model_validate(located.data)
     except ValidationError as exc:
         problems = [_problem(error, located, model) for error in exc.errors()]
         raise ContentError.collected(problems) from None
@@ -123,13 +184,28 @@ def _cross_references(located: LocatedData) -> list[Problem]:
     return problems
 
 
-def _missing_image(located: LocatedData) -> list[Problem]:
+#: Picture formats a handout can print (SVG stays vector).
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+
+
+def _image_problems(located: LocatedData) -> list[Problem]:
+    """The illustration must be a picture file inside the content's own folder."""
     name = located.get(("illustration", "file"))
-    if not isinstance(name, str) or (located.file.parent / name).is_file():
+    if not isinstance(name, str):
+        return []
+    path, folder = located.file.parent / name, located.file.parent
+    message, hint = None, "paths are relative to the content file, e.g. images/rest.svg"
+    if Path(name).is_absolute() or ".." in Path(name).parts or not is_inside(path, folder):
+        message = f"image path {name!r} leads outside the content folder"
+        hint = f"put the picture in {folder / 'images'} and write images/<name>"
+    elif not path.is_file():
+        message = f"image not found: {name}"
+    elif path.suffix.lower() not in IMAGE_TYPES:
+        message, hint = f"not a picture format a handout can print: {name}", "use SVG, PNG or JPEG"
+    if message is None:
         return []
     line, column = located.locate(("illustration", "file"))
-    return [Problem(f"image not found: {name}", located.file, line, column, "illustration.file",
-                    "paths are relative to the content file")]
+    return [Problem(message, located.file, line, column, "illustration.file", hint)]
 
 
 def content_problems(located: LocatedData) -> tuple[Content | None, list[Problem]]:
@@ -139,7 +215,7 @@ def content_problems(located: LocatedData) -> tuple[Content | None, list[Problem
     except ContentError as error:
         content, problems = None, list(error.problems)
     if isinstance(located.data, dict):
-        problems += _cross_references(located) + _missing_image(located)
+        problems += _cross_references(located) + _image_problems(located)
     return (content if not problems else None), problems
 
 

@@ -1,0 +1,194 @@
+"""Bad input gets one clear line: where it is, what is wrong, how to fix it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from handouts.content import load_content
+from handouts.errors import ContentError
+from handouts.yamlload import load_yaml
+
+GOOD = (ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8")
+STEP = "      - Put a folded towel under your head so that your face is level.\n"
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def content_file(tmp_path, text: str | bytes, name: str = "x.en.yaml"):
+    """A content file beside a copy of the bundled pictures."""
+    if not (tmp_path / "images").exists():
+        shutil.copytree(ROOT / "content" / "images", tmp_path / "images")
+    file = tmp_path / name
+    file.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return file
+
+
+def problems_of(file) -> list:
+    with pytest.raises(ContentError) as caught:
+        load_content(file)
+    return caught.value.problems
+
+
+# --- encodings ---------------------------------------------------------------
+
+def test_a_windows_1252_file_names_the_byte_its_place_and_what_it_meant(tmp_path):
+    text = GOOD.replace("title: Constructive Rest", "title: Constructive Rést", 1)
+    [problem] = problems_of(content_file(tmp_path, text.encode("cp1252")))
+    assert (problem.line, problem.column) == (3, 22)
+    assert "byte 0xE9 (perhaps 'é' in Windows-1252 or Latin-1)" in problem.message
+    assert "save it as UTF-8" in problem.hint
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_utf16_with_a_bom_and_utf8_with_a_bom_are_read(tmp_path, encoding):
+    text = GOOD.replace("title: Constructive Rest", "title: Constructive Rést", 1)
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    assert load_content(content_file(tmp_path, raw)).title == "Constructive Rést"
+
+
+def test_utf16_without_a_bom_is_named(tmp_path):
+    [problem] = problems_of(content_file(tmp_path, GOOD.encode("utf-16-le")))
+    assert "UTF-16 text without a byte-order mark" in problem.message
+
+
+# --- YAML syntax ---------------------------------------------------------------
+
+def test_a_tab_in_the_indentation_says_so(tmp_path):
+    text = GOOD.replace("\n  - heading: How to do it", "\n\t- heading: How to do it", 1)
+    [problem] = problems_of(content_file(tmp_path, text))
+    assert problem.line == line_of(text, "\t- heading")
+    assert problem.message == "YAML syntax: a tab in the indentation"
+    assert "replace the tab" in problem.hint
+
+
+def test_word_processor_quotes_get_a_hint_about_straight_quotes(tmp_path):
+    text = GOOD.replace("title: Constructive Rest", "title: “Constructive Rest: a guide”", 1)
+    [problem] = problems_of(content_file(tmp_path, text))
+    assert problem.line == 3 and problem.message.startswith("YAML syntax:")
+    assert "curly quotes" in problem.hint and "straight quotes" in problem.hint
+
+
+def test_a_colon_in_plain_text_suggests_quotes(tmp_path):
+    text = GOOD.replace("duration: 5 to 20 minutes", "duration: rest: 5 to 20 minutes", 1)
+    [problem] = problems_of(content_file(tmp_path, text))
+    assert problem.line == line_of(text, "duration:")
+    assert "put the whole text in quotes" in problem.hint
+
+
+def test_a_key_given_twice_names_both_lines(tmp_path):
+    text = GOOD.replace("title: Constructive Rest\n", "title: Constructive Rest\ntitle: Rest\n", 1)
+    [problem] = problems_of(content_file(tmp_path, text))
+    assert (problem.field, problem.line) == ("title", 4)
+    assert problem.message == "given twice, at lines 3 and 4"
+
+
+def test_a_nested_key_given_twice_is_found_too(tmp_path):
+    text = GOOD.replace("  - heading: How to do it\n", "  - heading: How to do it\n    heading: How\n", 1)
+    [problem] = problems_of(content_file(tmp_path, text))
+    assert problem.field == "sections.1.heading"
+
+
+def test_self_referencing_anchors_are_an_error_not_a_crash(tmp_path):
+    file = tmp_path / "x.yaml"
+    file.write_text("a: &a [*a]\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="self-referencing anchors"):
+        load_yaml(file)
+
+
+def test_billion_laughs_is_refused(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    file = tmp_path / "x.yaml"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="anchors"):
+        load_yaml(file)
+
+
+# --- valid YAML, wrong shape -------------------------------------------------------
+
+def test_numbers_and_yes_no_in_a_text_field_are_the_text_as_written(tmp_path):
+    text = GOOD.replace("title: Constructive Rest", "title: 2026", 1).replace(
+        "duration: 5 to 20 minutes", "duration: 010", 1).replace("subtitle: A short, easy rest for your back and hips",
+                                                                 "subtitle: No", 1)
+    content = load_content(content_file(tmp_path, text))
+    assert (content.title, content.duration, content.subtitle) == ("2026", "010", "No")
+
+
+def test_text_where_a_list_of_steps_belongs(tmp_path):
+    text = GOOD.replace("    steps:\n", "    steps: Lie down.\n    old_steps:\n", 1)
+    problems = problems_of(content_file(tmp_path, text))
+    by_field = {p.field: p for p in problems}
+    assert by_field["sections.1.steps"].message == "expected a list of steps, not text"
+    assert "starting with '- '" in by_field["sections.1.steps"].hint
+    assert by_field["sections.1.old_steps"].message == "unknown field"
+
+
+def test_a_list_where_text_belongs_and_an_empty_field(tmp_path):
+    text = GOOD.replace("title: Constructive Rest", "title: [Constructive, Rest]", 1).replace(
+        "  - heading: How to do it\n", "  - heading:\n", 1)
+    by_field = {p.field: p for p in problems_of(content_file(tmp_path, text))}
+    assert by_field["title"].message == "expected text, not a list"
+    assert "put it in quotes" in by_field["title"].hint
+    assert by_field["sections.1.heading"].message == "is empty"
+
+
+def test_a_mapping_where_a_list_belongs(tmp_path):
+    text = GOOD.replace("safety:\n", "safety:\n  first: Stop if it hurts.\nold_safety:\n", 1)
+    by_field = {p.field: p for p in problems_of(content_file(tmp_path, text))}
+    assert by_field["safety"].message == "expected a list of safety, not fields (name: value)"
+
+
+def test_a_bad_date_says_how_to_write_one(tmp_path):
+    [problem] = problems_of(content_file(tmp_path, GOOD.replace("reviewed: 2026-11-20", "reviewed: 2026-13-20", 1)))
+    assert problem.field == "reviewed" and "YYYY-MM-DD" in problem.hint
+
+
+def test_every_problem_in_nested_lists_is_reported_at_once(tmp_path):
+    text = (GOOD.replace("    steps:\n", "    stpes:\n", 1)
+            .replace("    - label: The research view", "    - lable: The research view", 1)
+            .replace(STEP, "      - \n", 1))
+    problems = problems_of(content_file(tmp_path, text))
+    messages = {(p.field, p.message, p.hint) for p in problems}
+    assert ("sections.1.stpes", "unknown field", "did you mean 'steps'?") in messages
+    assert ("sidebar.positions.1.lable", "unknown field", "did you mean 'label'?") in messages
+    assert any(p.field == "sidebar.positions.1.label" and p.message == "field required" for p in problems)
+    lines = {p.field: p.line for p in problems}
+    assert lines["sections.1.stpes"] == line_of(text, "    stpes:")
+    assert lines["sidebar.positions.1.lable"] == line_of(text, "lable:")
+
+
+# --- pictures -------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "images/../../secret.svg"])
+def test_an_illustration_outside_the_content_folder_is_refused(tmp_path, path):
+    studio = tmp_path / "studio"
+    studio.mkdir()
+    (tmp_path / "secret.svg").write_text("<svg/>", encoding="utf-8")
+    [problem] = problems_of(content_file(studio, GOOD.replace("images/constructive-rest.svg", path, 1)))
+    assert problem.field == "illustration.file"
+    assert "leads outside the content folder" in problem.message
+
+
+def test_an_illustration_that_is_a_link_out_of_the_folder_is_refused(tmp_path):
+    outside = tmp_path / "outside.svg"
+    outside.write_bytes((ROOT / "content" / "images" / "constructive-rest.svg").read_bytes())
+    studio = tmp_path / "studio"
+    studio.mkdir()
+    file = content_file(studio, GOOD.replace("images/constructive-rest.svg", "images/linked.svg", 1))
+    (studio / "images" / "linked.svg").symlink_to(outside)
+    [problem] = problems_of(file)
+    assert "leads outside the content folder" in problem.message
+
+
+def test_an_illustration_in_a_format_that_cannot_print(tmp_path):
+    file = content_file(tmp_path, GOOD.replace("images/constructive-rest.svg", "images/photo.gif", 1))
+    (tmp_path / "images" / "photo.gif").write_bytes(b"GIF89a")
+    [problem] = problems_of(file)
+    assert problem.hint == "use SVG, PNG or JPEG"
