@@ -127,6 +127,15 @@ def test_large_print_sidebar_and_sources_stay_large(rendered):
     assert smallest_size(result, [ref["text"] for ref in data["references"]]) >= 16
 
 
+@pytest.mark.parametrize("paper", PAPERS)
+def test_large_print_practice_log_takes_one_page_of_its_own(project, rendered, paper):
+    job = prepare(project, template="large-print", paper=paper, lang="es", practice_log=True)
+    result = render_pdf(job)
+    assert result.pages == rendered("large-print", paper, "es").pages + 1
+    last = PdfReader(io.BytesIO(result.pdf)).pages[-1].extract_text().split()
+    assert "Hecho" in last and "Minutos" in last and "Domingo" in last
+
+
 def grey(pdf: bytes, page: int):
     from PIL import Image
 
@@ -205,15 +214,22 @@ def test_large_print_personal_box_spans_the_column():
     assert template.info.personal_box.text_scale >= 1.4
 
 
-def test_fixed_panels_report_their_free_space(rendered):
-    """The bundled content fits every fixed panel: the tightest still has room."""
+PANELS = {"trifold": {(1, "flap"), (1, "back"), (1, "contact"), (1, "cover"), (2, "inside-right")},
+          "cue-card": {(1, f"{card}-{part}") for card in ("top", "bottom") for part in ("head", "steps")}
+          | {(2, "top-back"), (2, "bottom-back")}}
+
+
+@pytest.mark.parametrize("template", PANELS)
+def test_fixed_panels_report_the_room_left_in_each(rendered, template):
+    """A marker ends every fixed panel; the trifold's inside flow ends in its last panel."""
     from handouts.fit import tightest
 
-    for template in ("trifold", "cue-card"):
-        for paper in PAPERS:
-            for lang in LANGS:
-                mark = tightest(list(rendered(template, paper, lang, personal=True).marks))
-                assert mark is not None and mark.free >= 0
+    for paper in PAPERS:
+        for lang in LANGS:
+            marks = [m for m in rendered(template, paper, lang, personal=True).marks if not m.label]
+            assert {(m.page, m.panel) for m in marks} == PANELS[template]
+            assert all(0 <= m.free < m.height for m in marks)
+            assert tightest(marks).free == min(m.free for m in marks)
 
 
 def write_content(folder, change) -> str:
@@ -308,7 +324,7 @@ def test_cli_templates_lists_every_layout(monkeypatch):
     for name in TEMPLATES:
         info = yaml.safe_load((ROOT / "templates" / name / "template.yaml").read_text(encoding="utf-8"))
         line = next(line for line in result.stdout.splitlines() if line.startswith(name + " "))
-        assert info["title"] in line and "letter, a4" in line and info["description"] in line
+        assert "(studio)" not in line and info["title"] in line and "letter, a4" in line and info["description"] in line
 
 
 def test_cli_templates_show_writes_a_thumbnail(tmp_path):
@@ -340,3 +356,14 @@ def test_cli_unknown_template_is_one_line_exit_1(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("error: unknown template 'nope'") and "searched" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_cli_templates_show_uses_a_paper_the_template_prints_on(studio_dir, tmp_path):
+    folder = studio_dir / "templates" / "a4-only"
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text("title: A4 only\ndescription: An A4 sheet.\npapers: [a4]\n", encoding="utf-8")
+    (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}', encoding="utf-8")
+    result = runner.invoke(app, ["--project", str(studio_dir), "templates", "show", "a4-only", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["--project", str(studio_dir), "templates"], env={"COLUMNS": "200"}).stdout
+    assert "a4-only (studio)" in listed and "classic " in listed

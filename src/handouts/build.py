@@ -239,7 +239,9 @@ def _check_pages(job: Job, rendered: render.PdfInfo, source: str) -> None:
         limit += 1  # the log's own page
     if not (limit and pages > limit):
         return
-    where = fit.spill(rendered.marks, limit)
+    from handouts.fit import spill
+
+    where = spill(rendered.marks, limit)
     if where:
         raise LayoutOverflowError(f"template '{job.template.name}': {where}", file=source,
                                   hint="shorten that part of the content, or choose a layout that can grow")

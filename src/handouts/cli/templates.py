@@ -17,7 +17,7 @@ from handouts.cli.common import (
 )
 
 templates_app = typer.Typer(help="List the layouts, or show one with a thumbnail of its first page.",
-                            invoke_without_command=True, no_args_is_help=False)
+                            invoke_without_command=True)
 app.add_typer(templates_app, name="templates")
 
 THUMBNAIL_SCALE = 0.6
@@ -38,7 +38,7 @@ def _record(template, project) -> dict:
     return {
         "name": template.name, "title": info.title, "description": info.description, "papers": info.papers,
         "orientation": info.orientation, "pages": _pages(info), "personal_box": info.personal_box is not None,
-        "folder": str(template.folder), "studio": project.root is not None and is_inside(template.folder, project.root),
+        "folder": str(template.folder), "studio": not is_inside(template.folder, project.bundled),
     }
 
 
@@ -80,14 +80,17 @@ def show(
 ) -> None:
     """Print what a template is and write a thumbnail of its first page (the built-in content)."""
     from handouts.build import prepare, render_pdf
+    from handouts.content import load_studio
     from handouts.errors import HandoutError
     from handouts.output import write_atomic
     from handouts.preview import page_pngs
-    from handouts.templating import template_blocks
+    from handouts.templating import find_template, template_blocks
 
     try:
         project = current_project()
-        job = prepare(project, template=name)
+        papers = find_template(project, name).info.papers
+        paper = None if load_studio(project.studio_file()).paper in papers else papers[0]
+        job = prepare(project, template=name, paper=paper)
         record = _record(job.template, project) | {"blocks": template_blocks(project, job.template)}
         png = page_pngs(render_pdf(job).pdf, scale=THUMBNAIL_SCALE, pages=1)[0]
         path = write_atomic(out or project.default_out_dir(), f"{name}-thumbnail.png", png)
