@@ -75,7 +75,8 @@ def list_templates() -> None:
 
 @templates_app.command("show")
 def show(
-    name: Annotated[str, typer.Argument(help="Template name.", autocompletion=complete_template, show_default=False)],
+    name: Annotated[str, typer.Argument(help="Template name.", metavar="NAME", autocompletion=complete_template,
+                                        show_default=False)],
     out: OutOpt = None,
 ) -> None:
     """Print what a template is and write a thumbnail of its first page (the built-in content)."""
