@@ -23,6 +23,7 @@ from pathlib import Path
 
 from handouts import fonts
 from handouts.art import picture_size
+from handouts.content import outside
 from handouts.errors import ContentError, Problem
 from handouts.models import Studio
 from handouts.yamlload import load_yaml
@@ -134,6 +135,9 @@ def load_logo(studio: Studio, studio_file: Path) -> Logo | None:
         problem = _at(studio_file, "logo", message, hint)
         return ContentError.collected([problem])
 
+    if outside(studio.logo):
+        raise error(f"logo path '{studio.logo}' leaves the studio folder",
+                    "keep the logo in the studio folder, e.g. logo: images/logo.svg")
     if file.suffix.lower() not in LOGO_TYPES:
         raise error(f"logo must be an SVG, PNG or JPEG file, not {file.name}", "export the logo as .svg or .png")
     if not file.is_file():

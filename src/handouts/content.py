@@ -8,7 +8,7 @@ YAML loader turns it into a position).
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -184,6 +184,12 @@ def _cross_references(located: LocatedData) -> list[Problem]:
     return problems
 
 
+def outside(name: str) -> bool:
+    """Whether a path given in a YAML file is absolute or climbs out of that file's folder (either OS's way)."""
+    posix = PurePosixPath(name.replace("\\", "/"))
+    return posix.is_absolute() or bool(PureWindowsPath(name).drive) or ".." in posix.parts
+
+
 #: Picture formats a handout can print (SVG stays vector).
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 
@@ -195,7 +201,7 @@ def _image_problems(located: LocatedData) -> list[Problem]:
         return []
     path, folder = located.file.parent / name, located.file.parent
     message, hint = None, "paths are relative to the content file, e.g. images/rest.svg"
-    if Path(name).is_absolute() or ".." in Path(name).parts or not is_inside(path, folder):
+    if outside(name) or not is_inside(path, folder):
         message = f"image path {name!r} leads outside the content folder"
         hint = f"put the picture in {folder / 'images'} and write images/<name>"
     elif not path.is_file():
