@@ -201,8 +201,13 @@ def personal_box(job: Job) -> personal.Box:
     return personal.Box(rect, style, job.labels, job.font_coverage.text_filter)
 
 
-def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: bool = False) -> Rendered:
-    """Render one handout to PDF bytes (nothing is written); see ``context`` for ``reserve_box``."""
+def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: bool = False,
+               keep_rml: Path | None = None) -> Rendered:
+    """Render one handout to PDF bytes; see ``context`` for ``reserve_box``.
+
+    With ``keep_rml`` the rendered RML is written there first (kept also when
+    the page engine rejects it, which is when it is wanted) and errors say so.
+    """
     if personal_info:
         glyphs.check_personal(job.font_coverage, personal_info.client, personal_info.note,
                               personal_info.class_name)
@@ -222,10 +227,16 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: 
 
     info = render.PdfInfo(lang=job.lang, keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
     source = str(job.template.folder / "handout.rml.j2")
+    kept = write_atomic(keep_rml.parent, keep_rml.name, rml.encode("utf-8")) if keep_rml else None
     try:
         pdf = render.rml_to_pdf(rml, info, source=source)
     except LayoutOverflowError as error:
         error.problems[0].message = f"template '{job.template.name}': {error.problems[0].message}"
+        raise
+    except render.RenderError as error:
+        if kept:
+            for problem in error.problems:
+                problem.hint = f"the rendered RML is kept in {kept}"
         raise
     _check_pages(job, info, source)
     return Rendered(pdf, info.pages, tuple(info.marks))
@@ -272,10 +283,12 @@ def build_handout(
     out_dir: Path | None = None,
     project: Project | None = None,
     practice_log: bool | None = None,
+    keep_rml: bool = False,
 ) -> Built:
     """Build one handout and write it atomically into ``out_dir``.
 
-    ``practice_log`` adds a week's log page (None: as studio.yaml says).
+    ``practice_log`` adds a week's log page (None: as studio.yaml says);
+    ``keep_rml`` keeps the rendered RML beside the PDF (``<name>.rml``).
     Warnings from the content checks come back in ``Built.warnings``.
     """
     project = project or Project.discover()
@@ -284,7 +297,9 @@ def build_handout(
     if client is not None or note is not None or date:
         glyphs.check_personal(job.font_coverage, client, note)
         personal_info = _personal(client, note, date or today())
-    rendered = render_pdf(job, personal_info)
     name = output_name(job.content.id, job.template.name, client)
-    path = write_atomic(out_dir or project.default_out_dir(), name, rendered.pdf)
+    out_dir = out_dir or project.default_out_dir()
+    rml = out_dir / (name.removesuffix(".pdf") + ".rml") if keep_rml else None
+    rendered = render_pdf(job, personal_info, keep_rml=rml)
+    path = write_atomic(out_dir, name, rendered.pdf)
     return Built(path, rendered.pages, job.warnings)

@@ -107,6 +107,21 @@ def rml_to_pdf(rml: str, info: PdfInfo, *, source: str) -> bytes:
     return pdf
 
 
+#: z3c.rml ends its messages with where in the RML the error is.
+_RML_PLACE = re.compile(r"\s*\(file [^()]*, line (\d+)\)\s*$")
+KEEP_HINT = "build with --keep-rml to see the rendered RML at that line"
+
+
+def engine_error(message: str, source: str, line: int | None = None, hint: str = KEEP_HINT) -> RenderError:
+    """An error of the page engine, at its template and the line of the rendered RML."""
+    place = _RML_PLACE.search(message)
+    if place:
+        message, line = message[: place.start()], line or int(place.group(1))
+    if line:
+        message = f"{message} (rendered RML line {line})"
+    return RenderError(message, file=source, hint=hint if hint == KEEP_HINT else f"{hint}; {KEEP_HINT}")
+
+
 def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     from lxml import etree
     from reportlab.platypus.doctemplate import LayoutError
@@ -115,9 +130,7 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     try:
         root = etree.fromstring(rml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno
-        raise RenderError(f"rendered RML is not valid XML: {exc.msg}", file=source, line=line,
-                          hint="keep the rendered RML with --keep-rml and look at that line") from None
+        raise engine_error(f"rendered RML is not valid XML: {exc.msg}", source, exc.lineno) from None
     doc = document.Document(root, canvasClass=_canvas_class(info))
     doc.filename = source
     if pages is not None:
@@ -134,10 +147,10 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
         raise LayoutOverflowError(_overflow_message(exc), file=source,
                                   hint="shorten that part of the content, or choose a layout that can grow") from exc
     except (ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
-        raise RenderError(f"RML: {exc}", file=source) from exc
+        raise engine_error(f"RML: {exc}", source) from exc
     finally:
         logger.removeHandler(collect)
     if collect.messages:
-        raise RenderError(f"RML: {collect.messages[0]}", file=source,
-                          hint="a tag or attribute the page engine does not know")
+        raise engine_error(f"RML: {collect.messages[0]}", source,
+                           hint="a tag or attribute the page engine does not know")
     return output.getvalue()

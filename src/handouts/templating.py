@@ -173,6 +173,12 @@ def render_rml(project: Project, template: Template, context: dict) -> str:
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template file not found: {exc.name}", hint="check {% extends %} and {% import %}") from None
+    except (TypeError, ValueError, LookupError, ArithmeticError, AttributeError) as exc:
+        file, line = _template_frame(exc)
+        if file is None:
+            raise  # not the template's doing: a bug of ours
+        raise TemplateError(f"template expression failed: {type(exc).__name__}: {exc}", file=file, line=line,
+                            hint="check the expression on that line") from None
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

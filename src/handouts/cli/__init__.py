@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from handouts.cli.common import app
+from handouts.cli.common import app, state
 
 # Importing a command module registers its commands on ``app``.
 from handouts.cli import build  # noqa: E402,F401
@@ -29,6 +29,13 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.secho("interrupted: nothing half-written was left behind", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        if state["debug"]:
+            raise
+        message = " ".join(str(exc).split())
+        typer.secho(f"internal error: {type(exc).__name__}: {message} (run with --debug for the traceback)",
+                    err=True, fg=typer.colors.RED)
+        sys.exit(1)
 
 
 __all__ = ["app", "main"]

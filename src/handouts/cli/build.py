@@ -26,6 +26,8 @@ def build(
                      help="Add a page to log a week of practice; default from studio.yaml.", show_default=False),
     ] = None,
     out: OutOpt = None,
+    keep_rml: Annotated[bool, typer.Option("--keep-rml", help="Also write the rendered RML beside the PDF "
+                                           "(<name>.rml), to find a template error.")] = False,
 ) -> None:
     """Build one handout (default: the built-in Constructive Rest) and print its path."""
     import time
@@ -48,6 +50,7 @@ def build(
             out_dir=out,
             project=project,
             practice_log=practice_log,
+            keep_rml=keep_rml,
         )
     except HandoutError as error:
         raise fail(error) from None

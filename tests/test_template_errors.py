@@ -1,0 +1,104 @@
+"""Broken templates and bugs: one line naming the file and line, never a traceback."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from handouts.build import build_handout
+from handouts.cli import app
+from handouts.errors import RenderError, TemplateError
+from handouts.project import Project
+
+MACROS = ROOT / "templates" / "_base" / "macros.rml.j2"
+CLASSIC = ROOT / "templates" / "classic" / "handout.rml.j2"
+
+
+def override(studio_dir, source, relative: str, old: str, new: str) -> tuple:
+    """A studio copy of a bundled template file with one change; the changed line's number."""
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    target = studio_dir / "templates" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if relative.startswith("classic/"):
+        shutil.copy(source.parent / "template.yaml", target.parent / "template.yaml")
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target, text[: text.index(old)].count("\n") + 1
+
+
+def test_an_undefined_value_in_a_base_macro_names_the_studio_file_and_line(studio_dir):
+    file, line = override(studio_dir, MACROS, "_base/macros.rml.j2", "{{ content.title|text }}", "{{ content.titel|text }}")
+    with pytest.raises(TemplateError) as caught:
+        build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
+    problem = caught.value.problems[0]
+    assert (str(problem.file), problem.line) == (str(file), line)
+    assert "titel" in problem.message
+    assert not (studio_dir / "out").exists()
+
+
+def test_a_jinja_syntax_error_names_the_file_and_line(studio_dir):
+    file, line = override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
+                          "{{ m.sections(content) }")
+    with pytest.raises(TemplateError, match="template syntax") as caught:
+        build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
+    assert (str(caught.value.problems[0].file), caught.value.problems[0].line) == (str(file), line)
+
+
+def test_a_template_that_fails_while_rendering_names_its_line(studio_dir):
+    file, line = override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
+                          "{{ m.sections(content) }}{{ content.title + 1 }}")
+    with pytest.raises(TemplateError) as caught:
+        build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
+    assert (str(caught.value.problems[0].file), caught.value.problems[0].line) == (str(file), line)
+
+
+def test_a_bad_rml_attribute_names_the_template_and_rml_line_and_keep_rml_keeps_it(studio_dir):
+    override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
+             '{{ m.sections(content) }}\n<spacer length="tall"/>')
+    out = studio_dir / "out"
+    with pytest.raises(RenderError) as caught:
+        build_handout(project=Project(root=studio_dir), out_dir=out)
+    problem = caught.value.problems[0]
+    assert problem.file.endswith("classic/handout.rml.j2") and "'tall' is not a valid measurement" in problem.message
+    assert "--keep-rml" in problem.hint and not out.exists()
+    line = int(problem.message.rsplit("rendered RML line ", 1)[1].rstrip(")"))
+    with pytest.raises(RenderError) as caught:
+        build_handout(project=Project(root=studio_dir), out_dir=out, keep_rml=True)
+    kept = out / "constructive-rest-classic.rml"
+    assert f"kept in {kept}" in caught.value.problems[0].hint
+    assert 'length="tall"' in kept.read_text(encoding="utf-8").splitlines()[line - 1]
+    assert sorted(p.name for p in out.iterdir()) == [kept.name]
+
+
+def test_broken_rml_xml_names_the_rendered_line(studio_dir):
+    override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
+             "{{ m.sections(content) }}\n<para>open</b>")
+    with pytest.raises(RenderError, match=r"not valid XML: .*\(rendered RML line \d+\)"):
+        build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
+
+
+def test_keep_rml_writes_the_rml_beside_a_good_pdf(tmp_path):
+    result = CliRunner().invoke(app, ["build", "--keep-rml", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "constructive-rest-classic.rml").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_1_without_debug(tmp_path):
+    # A bug stands in as a template filter that raises something the tool does not expect.
+    script = ("import sys; from handouts import build\n"
+              "def bug(*a, **k): raise ZeroDivisionError('division by zero')\n"
+              "build.render_pdf = bug\n"
+              "from handouts.cli import main; sys.argv = ['handouts'] + sys.argv[1:]; main()\n")
+    run = [sys.executable, "-c", script]
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    plain = subprocess.run(run + ["build", "--out", str(tmp_path)], capture_output=True, text=True, env=env)
+    assert plain.returncode == 1
+    assert plain.stderr.strip() == ("internal error: ZeroDivisionError: division by zero "
+                                    "(run with --debug for the traceback)")
+    debug = subprocess.run(run + ["--debug", "build", "--out", str(tmp_path)], capture_output=True, text=True, env=env)
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
