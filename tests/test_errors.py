@@ -7,8 +7,10 @@ import shutil
 import pytest
 
 from conftest import ROOT
+from handouts.build import prepare
 from handouts.content import load_content
 from handouts.errors import ContentError
+from handouts.project import Project
 from handouts.yamlload import load_yaml
 
 GOOD = (ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8")
@@ -192,3 +194,23 @@ def test_an_illustration_in_a_format_that_cannot_print(tmp_path):
     (tmp_path / "images" / "photo.gif").write_bytes(b"GIF89a")
     [problem] = problems_of(file)
     assert problem.hint == "use SVG, PNG or JPEG"
+
+
+def test_utf32_with_a_bom_is_read(tmp_path):
+    text = GOOD.replace("title: Constructive Rest", "title: Constructive Rést", 1)
+    assert load_content(content_file(tmp_path, text.encode("utf-32"))).title == "Constructive Rést"
+
+
+@pytest.mark.parametrize(("name", "data", "says"), [
+    ("broken.svg", b"garbage", "cannot read SVG"),
+    ("cut.svg", (ROOT / "content" / "images" / "constructive-rest.svg").read_bytes()[:100], "has no size"),
+    ("cut.png", b"\x89PNG\r\n\x1a\nxx", "cannot read image"),
+])
+def test_a_corrupt_picture_stops_the_build_at_its_content_field(tmp_path, name, data, says):
+    file = content_file(tmp_path, GOOD.replace("images/constructive-rest.svg", f"images/{name}", 1))
+    (tmp_path / "images" / name).write_bytes(data)
+    with pytest.raises(ContentError) as caught:
+        prepare(Project(root=tmp_path), file)
+    [problem] = caught.value.problems
+    assert (problem.field, problem.line) == ("illustration.file", line_of(GOOD, "file: images/"))
+    assert problem.message.startswith(f"images/{name}: ") and says in problem.message

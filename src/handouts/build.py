@@ -14,7 +14,7 @@ from pathlib import Path
 
 from handouts import __version__, branding, fit, fonts, glyphs, personal, render
 from handouts.check import check_file
-from handouts.content import load_studio
+from handouts.content import load_studio, picture_problem
 from handouts.errors import ContentError, LayoutOverflowError, Problem, TemplateError
 from handouts.labels import load_labels
 from handouts.markup import strip
@@ -108,6 +108,8 @@ def prepare(
     fonts.use(font_set)
     labels = load_labels(project, loaded.lang)
     glyphs.check_inputs(glyphs.for_fonts(font_set), loaded, content_file, studio, studio_file, labels)
+    if loaded.illustration and (broken := picture_problem(content_file, loaded.illustration.file)):
+        raise ContentError.collected([broken])
     log, log_warnings = _practice_log(chosen, studio.practice_log if practice_log is None else practice_log)
     return Job(project, loaded, content_file, studio, studio_file, chosen, paper,
                labels, logo=branding.load_logo(studio, studio_file), practice_log=log,
@@ -231,7 +233,8 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: 
     try:
         pdf = render.rml_to_pdf(rml, info, source=source)
     except LayoutOverflowError as error:
-        error.problems[0].message = f"template '{job.template.name}': {error.problems[0].message}"
+        if f"template '{job.template.name}'" not in error.problems[0].message:
+            error.problems[0].message = f"template '{job.template.name}': {error.problems[0].message}"
         raise
     except render.RenderError as error:
         if kept:

@@ -194,6 +194,25 @@ def outside(name: str) -> bool:
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 
 
+def picture_problem(file: Path, name: str) -> Problem | None:
+    """A corrupt, truncated or sizeless illustration, at its line in ``file``.
+
+    Run once the handout's fonts are registered: SVG text is measured with them.
+    """
+    from handouts.art import picture_size
+
+    try:
+        width, height = picture_size(file.parent / name)
+        broken = None if width > 0 and height > 0 else "the picture has no size"
+    except ContentError as error:
+        broken = error.problems[0].message
+    if broken is None:
+        return None
+    line, column = load_yaml(file).locate(("illustration", "file"))
+    return Problem(f"{name}: {broken}", file, line, column, "illustration.file",
+                   "open it in an image editor and save it again (an SVG needs a width and height or a viewBox)")
+
+
 def _image_problems(located: LocatedData) -> list[Problem]:
     """The illustration must be a picture file inside the content's own folder."""
     name = located.get(("illustration", "file"))

@@ -166,10 +166,11 @@ def render_rml(project: Project, template: Template, context: dict) -> str:
     except jinja2.UndefinedError as exc:
         file, line = _template_frame(exc)
         raise TemplateError(
-            f"template uses an undefined value: {exc.message}",
+            "template uses an undefined value: "
+            + str(exc.message).replace("'jinja2.environment.TemplateModule object'", "the imported macros"),
             file=file or name,
             line=line,
-            hint="check the spelling against the fields in DESIGN.md's content format",
+            hint="check the spelling against the template context and macros in templates/README.md",
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template file not found: {exc.name}", hint="check {% extends %} and {% import %}") from None

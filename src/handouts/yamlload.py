@@ -138,6 +138,11 @@ def read_text(file: Path) -> str:
         raise ContentError("file not found", file=file, hint="check the path or the content id") from None
     except OSError as exc:
         raise ContentError(f"cannot read file: {exc.strerror}", file=file) from None
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: the same first bytes
+        try:
+            return raw.decode("utf-32")
+        except UnicodeDecodeError:
+            raise ContentError("broken UTF-32 text", file=file, hint=_SAVE_AS_UTF8) from None
     if raw.startswith(_UTF16_BOMS):  # Windows Notepad's "Unicode"
         try:
             return raw.decode("utf-16")
