@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -14,7 +15,8 @@ import pytest
 from conftest import ROOT
 from handouts.build import build_handout
 from handouts.errors import HandoutError, OutputError
-from handouts.output import STALE_SECONDS, output_name, write_atomic
+from handouts import output
+from handouts.output import STALE_SECONDS, output_name, remove_stale, write_atomic
 from handouts.project import Project
 
 OLD = b"%PDF-1.4 the previous handout\n"
@@ -66,17 +68,48 @@ def test_a_killed_build_keeps_the_previous_pdf_and_the_next_write_sweeps_its_tem
     returncode, _ = interrupted_writer(previous.parent, signal.SIGKILL)
     assert returncode == -signal.SIGKILL
     assert previous.read_bytes() == OLD
-    (left,) = temp_files(previous.parent)
+    (left,) = temp_files(previous.parent)  # SIGKILL leaves no chance to clean up...
     unrelated = previous.parent / ".notes.tmp"
     unrelated.write_text("not ours")
     write_atomic(previous.parent, "other.pdf", b"%PDF other")
-    assert left in temp_files(previous.parent), "a fresh temporary file may belong to a build still running"
-    old = time.time() - STALE_SECONDS - 60
-    os.utime(previous.parent / left, (old, old))
-    os.utime(unrelated, (old, old))
-    write_atomic(previous.parent, "other.pdf", b"%PDF other")
-    assert temp_files(previous.parent) == [".notes.tmp"]
+    assert temp_files(previous.parent) == [".notes.tmp"]  # ...so the next write does
     assert previous.read_bytes() == OLD
+
+
+def test_a_temporary_file_of_a_running_process_or_another_machine_is_kept(tmp_path):
+    host = output._HOST
+    running = tmp_path / f".a.pdf.{host}-{os.getpid()}.a1b2c3d4.tmp"
+    elsewhere = tmp_path / f".b.pdf.{'f' * 6 if host != 'f' * 6 else '0' * 6}-1.a1b2c3d4.tmp"
+    for file in (running, elsewhere):
+        file.write_bytes(b"half")
+    assert remove_stale(tmp_path) == []
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(elsewhere, (old, old))
+    assert remove_stale(tmp_path) == [elsewhere] and running.exists()
+
+
+def test_the_file_gets_the_users_usual_permissions_not_mkstemps_private_ones(tmp_path):
+    mode = stat.S_IMODE(write_atomic(tmp_path, "a.pdf", b"x").stat().st_mode)
+    assert mode == output.FILE_MODE and mode & stat.S_IRGRP  # 0644 under the usual umask 022
+
+
+def test_ctrl_c_during_handouts_build_says_nothing_was_lost_and_exits_130(previous):
+    """The command line, interrupted between writing the new PDF and renaming it."""
+    script = ("import os, sys, time\n"
+              "real = os.replace\n"
+              "def stalled(a, b):\n"
+              "    print('written', flush=True); time.sleep(30); real(a, b)\n"
+              "os.replace = stalled\n"
+              "from handouts.cli import main; sys.argv = ['handouts', 'build', '--out', sys.argv[1]]; main()\n")
+    process = subprocess.Popen([sys.executable, "-c", script, str(previous.parent)],
+                               env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "written"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert stderr == "interrupted: nothing half-written was left behind\n"
+    assert temp_files(previous.parent) == [] and previous.read_bytes() == OLD
 
 
 def test_a_failed_build_leaves_the_previous_pdf_intact(studio_dir):

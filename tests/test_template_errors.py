@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from handouts.cli import app
 from handouts.errors import RenderError, TemplateError
 from handouts.project import Project
 
+runner = CliRunner()
 MACROS = ROOT / "templates" / "_base" / "macros.rml.j2"
 CLASSIC = ROOT / "templates" / "classic" / "handout.rml.j2"
 
@@ -82,12 +84,6 @@ def test_broken_rml_xml_names_the_rendered_line(studio_dir):
         build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
 
 
-def test_keep_rml_writes_the_rml_beside_a_good_pdf(tmp_path):
-    result = CliRunner().invoke(app, ["build", "--keep-rml", "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "constructive-rest-classic.rml").read_text(encoding="utf-8").startswith("<?xml")
-
-
 def test_an_unexpected_exception_is_one_line_and_exit_1_without_debug(tmp_path):
     # A bug stands in as a template filter that raises something the tool does not expect.
     script = ("import sys; from handouts import build\n"
@@ -98,7 +94,95 @@ def test_an_unexpected_exception_is_one_line_and_exit_1_without_debug(tmp_path):
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
     plain = subprocess.run(run + ["build", "--out", str(tmp_path)], capture_output=True, text=True, env=env)
     assert plain.returncode == 1
-    assert plain.stderr.strip() == ("internal error: ZeroDivisionError: division by zero "
-                                    "(run with --debug for the traceback)")
+    assert plain.stderr.startswith("internal error: ZeroDivisionError in build.py:")
+    assert plain.stderr.strip().endswith("(run with --debug for the traceback)") and "\n" not in plain.stderr.strip()
     debug = subprocess.run(run + ["--debug", "build", "--out", str(tmp_path)], capture_output=True, text=True, env=env)
     assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def a_template(studio_dir, main=(), macros=()):
+    """A studio template 'mine' (a copy of classic) and, when edited, a copy of the shared macros.
+
+    ``main`` and ``macros`` are (old, new) text replacements.
+    """
+    folder = studio_dir / "templates" / "mine"
+    shutil.copytree(ROOT / "templates" / "classic", folder)
+    for old, new in main:
+        text = (folder / "handout.rml.j2").read_text(encoding="utf-8")
+        assert old in text
+        (folder / "handout.rml.j2").write_text(text.replace(old, new, 1), encoding="utf-8")
+    if macros:
+        (studio_dir / "templates" / "_base").mkdir()
+        text = (ROOT / "templates" / "_base" / "macros.rml.j2").read_text(encoding="utf-8")
+        for old, new in macros:
+            assert old in text
+            text = text.replace(old, new, 1)
+        (studio_dir / "templates" / "_base" / "macros.rml.j2").write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_mine(studio_dir, error, **options):
+    with pytest.raises(error) as caught:
+        build_handout(project=Project(root=studio_dir), template="mine", out_dir=studio_dir / "out", **options)
+    return caught.value.problems[0]
+
+
+def test_a_jinja_syntax_error_in_the_shared_macros_names_the_macros_file(studio_dir):
+    a_template(studio_dir, macros=[("{{ content.title|text }}", "{{ content.title|text }")])
+    problem = build_mine(studio_dir, TemplateError)
+    macros = studio_dir / "templates" / "_base" / "macros.rml.j2"
+    assert (Path(problem.file), problem.line) == (macros, line_of(macros.read_text(encoding="utf-8"), "title|text }<"))
+
+
+def test_an_undefined_value_in_a_macro_names_its_line_and_suggests_the_field(studio_dir):
+    a_template(studio_dir, macros=[("{{ content.title|text }}", "{{ content.titel|text }}")])
+    problem = build_mine(studio_dir, TemplateError)
+    macros = studio_dir / "templates" / "_base" / "macros.rml.j2"
+    assert (Path(problem.file), problem.line) == (macros, line_of(macros.read_text(encoding="utf-8"), "content.titel"))
+    assert problem.message == "template uses an undefined value: Content has no field 'titel'"
+    assert problem.hint.startswith("did you mean 'title'?")
+
+
+def test_an_undefined_template_variable_suggests_the_one_the_template_set(studio_dir):
+    a_template(studio_dir, main=[('leftMargin="{{ margin }}"', 'leftMargin="{{ margn }}"')])
+    problem = build_mine(studio_dir, TemplateError)
+    assert "'margn' is undefined" in problem.message and problem.hint.startswith("did you mean 'margin'?")
+
+
+def test_a_bad_attribute_value_is_mapped_back_to_the_template_line(studio_dir):
+    folder = a_template(studio_dir, main=[('leftPadding="0" rightPadding="0" topPadding="4"',
+                                           'leftPadding="zero" rightPadding="0" topPadding="4"')])
+    problem = build_mine(studio_dir, RenderError)
+    text = (folder / "handout.rml.j2").read_text(encoding="utf-8")
+    assert Path(problem.file) == folder / "handout.rml.j2"
+    assert problem.line == line_of(text, 'leftPadding="zero"')
+    assert "'zero' is not a valid measurement" in problem.message and "rendered RML line" in problem.message
+    assert "--keep-rml" in problem.hint
+    assert not (studio_dir / "out").exists()
+
+
+def test_a_misspelled_tag_is_an_error_not_a_silently_wrong_page(studio_dir):
+    folder = a_template(studio_dir, main=[("<nextFrame/>", "<nextFrme/>")])
+    problem = build_mine(studio_dir, RenderError)
+    assert "'nextFrme' could not be processed" in problem.message
+    assert (Path(problem.file), problem.line) == (folder / "handout.rml.j2",
+                                                   line_of((folder / "handout.rml.j2").read_text(), "<nextFrme/>"))
+
+
+def test_broken_xml_points_at_the_tag_left_open(studio_dir):
+    folder = a_template(studio_dir, main=[("<nextFrame/>", "<nextFrame>")])
+    problem = build_mine(studio_dir, RenderError)
+    assert "not valid XML" in problem.message
+    assert problem.line == line_of((folder / "handout.rml.j2").read_text(), "<nextFrame>")
+
+
+def test_keep_rml_from_the_command_line_prints_both_files(tmp_path):
+    result = runner.invoke(app, ["build", "--keep-rml", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == [str(tmp_path / "constructive-rest-classic.pdf"),
+                                     str(tmp_path / "constructive-rest-classic.rml")]
+    assert (tmp_path / "constructive-rest-classic.rml").read_text(encoding="utf-8").startswith("<?xml")

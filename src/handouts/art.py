@@ -9,6 +9,7 @@ base-14 font that would not be embedded.
 from __future__ import annotations
 
 import json
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from handouts import fonts
 from handouts.errors import ContentError
 
 RASTER = {".png", ".jpg", ".jpeg"}
+
+# svglib logs what it cannot read; the ContentError below says it once, in our words.
+logging.getLogger("svglib").addHandler(logging.NullHandler())
 
 
 @lru_cache(maxsize=1)
@@ -47,49 +51,66 @@ def _drawing(file: Path, mtime: float):
     except Exception as exc:  # svglib raises lxml and value errors alike
         raise ContentError(f"cannot read SVG: {exc}", file=file) from None
     if drawing is None:
-        raise ContentError("cannot read SVG (empty or not an SVG file)", file=file)
+        raise ContentError("cannot read SVG (empty or not an SVG file)", file=file,
+                           hint="open it in a browser or a drawing program and save it again as SVG")
     # The renderer's initial state would otherwise select base-14 Helvetica.
     drawing.initialFontName = fonts.STYLES["regular"]
     return drawing
 
 
-def picture_size(file: Path) -> tuple[float, float]:
-    """Width and height of an SVG (points) or a raster image (pixels); unreadable -> ContentError."""
-    if file.suffix.lower() not in RASTER:
-        drawing = _drawing(file, file.stat().st_mtime)
-        return drawing.width, drawing.height
+@lru_cache(maxsize=16)
+def _raster_size(file: Path, mtime: float) -> tuple[int, int]:
+    """Decode a PNG or JPEG once, so a truncated or corrupt file is named here, not deep in ReportLab."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(file) as image:
             image.load()
             return image.size
-    except (OSError, UnidentifiedImageError, SyntaxError) as exc:
-        raise ContentError(f"cannot read image: {exc}", file=file) from None
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
+        raise ContentError(f"cannot read image: {exc}", file=file,
+                           hint="open it in an image editor and save it again as PNG or JPEG") from None
+
+
+def picture_size(file: Path) -> tuple[float, float]:
+    """Width and height of an SVG (points) or a raster image (pixels); unreadable -> ContentError."""
+    try:
+        mtime = file.stat().st_mtime
+    except OSError as exc:
+        raise ContentError(f"image not found: {exc.strerror}", file=file) from None
+    if file.suffix.lower() in RASTER:
+        return _raster_size(file, mtime)
+    drawing = _drawing(file, mtime)
+    return drawing.width, drawing.height
 
 
 def flowable(params: str):
     """A flowable for ``{"file": ..., "width": ..., "height": ..., "field": ...}`` (JSON).
 
     The picture is scaled to ``width``, or to fit ``width`` x ``height`` when a
-    height is given (a logo in its box); raster images are never enlarged.
+    height is given (a logo in its box); raster images are never enlarged. A
+    picture that cannot be read is a ContentError naming the file and field.
     """
+    spec = json.loads(params)
+    try:
+        return _picture(Path(spec["file"]), float(spec["width"]), float(spec.get("height") or 0))
+    except ContentError as error:
+        for problem in error.problems:
+            problem.field = problem.field or spec.get("field")
+        raise
+
+
+def _picture(file: Path, width: float, height: float):
     from reportlab.graphics.shapes import Drawing, Group
     from reportlab.platypus import Image
 
-    spec = json.loads(params)
-    file, width = Path(spec["file"]), float(spec["width"])
-    height = float(spec.get("height") or 0)
-    if not file.is_file():
-        raise ContentError(f"image not found: {file}", field=spec.get("field"))
+    image_w, image_h = picture_size(file)
+    if not (image_w > 0 and image_h > 0):
+        raise ContentError("the picture has no size", file=file,
+                           hint="give the SVG's <svg> element a width and height, or a viewBox")
     if file.suffix.lower() in RASTER:
-        try:
-            image = Image(str(file))
-        except OSError as exc:
-            raise ContentError(f"cannot read image: {exc}", file=file, field=spec.get("field")) from None
-        scale = min(1.0, _fit(image.imageWidth, image.imageHeight, width, height))
-        image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
-        return image
+        scale = min(1.0, _fit(image_w, image_h, width, height))
+        return Image(str(file), width=image_w * scale, height=image_h * scale)
     art = _drawing(file, file.stat().st_mtime)
     scale = _fit(art.width, art.height, width, height)
     # A new, scaled frame around the cached (never mutated) shapes.

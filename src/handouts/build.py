@@ -15,13 +15,13 @@ from pathlib import Path
 from handouts import __version__, branding, fit, fonts, glyphs, personal, render
 from handouts.check import check_file
 from handouts.content import load_studio, picture_problem
-from handouts.errors import ContentError, LayoutOverflowError, Problem, TemplateError
+from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
 from handouts.labels import load_labels
 from handouts.markup import strip
 from handouts.models import Content, Personal, Studio
 from handouts.output import output_name, write_atomic
 from handouts.project import Project
-from handouts.templating import Template, find_template, render_rml
+from handouts.templating import Template, find_template, point_at_template, render_rml
 
 DEFAULT_CONTENT = "constructive-rest"
 DEFAULT_LANG = "en"
@@ -61,6 +61,7 @@ class Built:
     path: Path
     pages: int
     warnings: tuple[Problem, ...] = ()
+    rml: Path | None = None  # the rendered RML, when kept
 
 
 def today() -> dt.date:
@@ -236,10 +237,8 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: 
         if f"template '{job.template.name}'" not in error.problems[0].message:
             error.problems[0].message = f"template '{job.template.name}': {error.problems[0].message}"
         raise
-    except render.RenderError as error:
-        if kept:
-            for problem in error.problems:
-                problem.hint = f"the rendered RML is kept in {kept}"
+    except RenderError as error:
+        point_at_template(job.project, job.template, rml, error, kept)
         raise
     _check_pages(job, info, source)
     return Rendered(pdf, info.pages, tuple(info.marks))
@@ -290,8 +289,9 @@ def build_handout(
 ) -> Built:
     """Build one handout and write it atomically into ``out_dir``.
 
-    ``practice_log`` adds a week's log page (None: as studio.yaml says);
-    ``keep_rml`` keeps the rendered RML beside the PDF (``<name>.rml``).
+    ``practice_log`` adds a week's log page (None: as studio.yaml says).
+    ``keep_rml`` also writes the rendered RML beside the PDF (``<name>.rml``),
+    for a look at what the engine was given, also when it fails.
     Warnings from the content checks come back in ``Built.warnings``.
     """
     project = project or Project.discover()
@@ -305,4 +305,4 @@ def build_handout(
     rml = out_dir / (name.removesuffix(".pdf") + ".rml") if keep_rml else None
     rendered = render_pdf(job, personal_info, keep_rml=rml)
     path = write_atomic(out_dir, name, rendered.pdf)
-    return Built(path, rendered.pages, job.warnings)
+    return Built(path, rendered.pages, job.warnings, rml)

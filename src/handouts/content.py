@@ -30,16 +30,16 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
         info = current.model_fields.get(part)
         if info is None:
             return []
-        current = _model_in(info.annotation)
+        current = model_in(info.annotation)
     return list(current.model_fields) if current else []
 
 
-def _model_in(annotation) -> type[BaseModel] | None:
+def model_in(annotation) -> type[BaseModel] | None:
     """The BaseModel inside ``X``, ``list[X]`` or ``X | None``."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found:
             return found
     return None

@@ -75,6 +75,9 @@ class LayoutOverflowError(TemplateError):
 class RenderError(HandoutError):
     """The page engine rejected the rendered RML or an image."""
 
+    #: The line of the rendered RML it happened at, when the engine says.
+    rml_line: int | None = None
+
 
 class GlyphError(HandoutError):
     """A character that no bundled or studio font can draw."""

@@ -1,16 +1,18 @@
 """Writing PDFs: safe names, inside the output folder, all or nothing.
 
-A PDF is written to a temporary file in the same folder (``.<name>.<random>.tmp``)
-and renamed over the target, so a failed or interrupted build leaves the
-previous file as it was and never a half-written one. A temporary file left by
-a process that was killed outright (SIGKILL, power loss) is removed by the next
-write into that folder once it is a few minutes old.
+A PDF is written to a temporary file in the same folder and renamed over the
+target, so a failed or interrupted build (Ctrl-C included) leaves the previous
+file as it was and never a half-written one. A process killed outright
+(SIGKILL, a power cut) cannot clean up: the next write into the folder
+removes what it left (see :func:`remove_stale`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -23,10 +25,6 @@ from handouts.project import safe_output_path
 #: Windows device names: a file called CON.pdf cannot be opened there.
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 MAX_SLUG = 60
-#: Our own temporary files (``tempfile.mkstemp(prefix=".<name>.", suffix=".tmp")``).
-_TEMP = re.compile(r"^\..+\.pdf\.[A-Za-z0-9_]{8}\.tmp$")
-#: A temporary file this old belongs to a build that died, not to one running now.
-STALE_SECONDS = 300
 
 
 def client_slug(name: str) -> str:
@@ -41,37 +39,80 @@ def output_name(content_id: str, template: str, client: str | None = None) -> st
     return "-".join(parts) + ".pdf"
 
 
+#: This machine, in our temporary files' names (an output folder may be shared over a network).
+_HOST = hashlib.sha1(socket.gethostname().encode("utf-8")).hexdigest()[:6]
+#: Our temporary files: ``.<name>.<host>-<pid>.<random>.tmp`` beside their target.
+_TEMP = re.compile(r"^\..+\.([0-9a-f]{6})-(\d+)\.[A-Za-z0-9_]{8}\.tmp$")
+#: A temporary file of another machine this old belongs to a build that died.
+STALE_SECONDS = 300
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: A new file's permissions as the user's umask wants them (mkstemp makes them private).
+FILE_MODE = 0o666 & ~_umask()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or a number we cannot ask about: leave it
+    return True
+
+
 def write_atomic(out_dir: Path, name: str, data: bytes) -> Path:
-    """Write ``data`` to ``out_dir/name`` via a temporary file and a rename."""
+    """Write ``data`` to ``out_dir/name`` via a temporary file and a rename.
+
+    Readers see the old file or the new one, never half of one; a failed or
+    interrupted write (Ctrl-C included) leaves the old file and no temporary.
+    """
     target = safe_output_path(out_dir, name)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.{_HOST}-{os.getpid()}.", suffix=".tmp", dir=out_dir)
     except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}") from None
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}",
+                          hint="check that the folder exists and you may write there, or pass --out DIR") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     except BaseException as exc:
         # Also on Ctrl-C: never leave a temporary file behind.
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {target}: {exc.strerror}", hint="check the free space and the "
-                              "folder's permissions") from None
+            raise OutputError(f"cannot write {target}: {exc.strerror}",
+                              hint="check the free space and the folder's permissions") from None
         raise
     remove_stale(out_dir)
     return target
 
 
-def remove_stale(folder: Path) -> None:
-    """Delete our temporary files left in ``folder`` by builds that were killed."""
-    cutoff = time.time() - STALE_SECONDS
+def remove_stale(folder: Path) -> list[Path]:
+    """Delete our temporary files left in ``folder`` by builds that were killed; return them.
+
+    One written on this machine goes as soon as its process is gone; one
+    whose process still runs (a parallel batch) stays. One from another
+    machine (a shared folder) goes once it is STALE_SECONDS old.
+    """
+    removed, cutoff = [], time.time() - STALE_SECONDS
     for path in folder.glob(".*.tmp"):
+        match = _TEMP.match(path.name)
         try:
-            if _TEMP.match(path.name) and path.stat().st_mtime < cutoff:
+            if match and (not _alive(int(match.group(2))) if match.group(1) == _HOST
+                          else path.stat().st_mtime < cutoff):
                 path.unlink()
+                removed.append(path)
         except OSError:
             pass  # gone already, or not ours to remove
+    return removed

@@ -107,21 +107,6 @@ def rml_to_pdf(rml: str, info: PdfInfo, *, source: str) -> bytes:
     return pdf
 
 
-#: z3c.rml ends its messages with where in the RML the error is.
-_RML_PLACE = re.compile(r"\s*\(file [^()]*, line (\d+)\)\s*$")
-KEEP_HINT = "build with --keep-rml to see the rendered RML at that line"
-
-
-def engine_error(message: str, source: str, line: int | None = None, hint: str = KEEP_HINT) -> RenderError:
-    """An error of the page engine, at its template and the line of the rendered RML."""
-    place = _RML_PLACE.search(message)
-    if place:
-        message, line = message[: place.start()], line or int(place.group(1))
-    if line:
-        message = f"{message} (rendered RML line {line})"
-    return RenderError(message, file=source, hint=hint if hint == KEEP_HINT else f"{hint}; {KEEP_HINT}")
-
-
 def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     from lxml import etree
     from reportlab.platypus.doctemplate import LayoutError
@@ -130,7 +115,10 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     try:
         root = etree.fromstring(rml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
-        raise engine_error(f"rendered RML is not valid XML: {exc.msg}", source, exc.lineno) from None
+        # "Opening and ending tag mismatch: nextFrame line 192 and story": the cause is the opening tag.
+        opened = re.search(r"mismatch: \S+ line (\d+)", exc.msg)
+        line = int(opened.group(1)) if opened else exc.lineno
+        raise _engine_error(f"rendered RML is not valid XML: {exc.msg}", source, line) from None
     doc = document.Document(root, canvasClass=_canvas_class(info))
     doc.filename = source
     if pages is not None:
@@ -144,13 +132,39 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     except HandoutError:
         raise
     except LayoutError as exc:
+        _raise_ignored(collect, source)  # a tag the engine skipped explains a layout gone wrong best
         raise LayoutOverflowError(_overflow_message(exc), file=source,
                                   hint="shorten that part of the content, or choose a layout that can grow") from exc
     except (ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
-        raise engine_error(f"RML: {exc}", source) from exc
+        _raise_ignored(collect, source)
+        raise _engine_error(str(exc), source) from exc
     finally:
         logger.removeHandler(collect)
-    if collect.messages:
-        raise engine_error(f"RML: {collect.messages[0]}", source,
-                           hint="a tag or attribute the page engine does not know")
+    _raise_ignored(collect, source)
     return output.getvalue()
+
+
+#: z3c.rml ends its messages with where in the RML it was: "(file NAME, line 12)".
+_WHERE = re.compile(r"\s*\(file [^()]*, line (\d+)\)\s*$")
+_MAX_MESSAGE = 300
+
+
+def _engine_error(text: str, source: str, line: int | None = None) -> RenderError:
+    """The engine's complaint, with the rendered RML line it names (mapped to the template later)."""
+    text = " ".join(text.split())
+    match = _WHERE.search(text)
+    if match:
+        text, line = text[: match.start()], int(match.group(1))
+    if len(text) > _MAX_MESSAGE:
+        text = text[:_MAX_MESSAGE] + "…"
+    error = RenderError(f"RML: {text}", file=source)
+    error.rml_line = line
+    return error
+
+
+def _raise_ignored(collect: _Collect, source: str) -> None:
+    """What z3c.rml only logs (an unknown tag, which it skips) is an error here."""
+    if collect.messages:
+        error = _engine_error(collect.messages[0], source)
+        error.problems[0].hint = "a tag or attribute the page engine does not know: check its spelling"
+        raise error

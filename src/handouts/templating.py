@@ -9,15 +9,18 @@ replaces and change a single block.
 
 from __future__ import annotations
 
+import difflib
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 from pydantic import Field, model_validator
 
 from handouts import markup
-from handouts.content import validate
-from handouts.errors import TemplateError
+from handouts.content import model_in, validate
+from handouts.errors import HandoutError, RenderError, TemplateError
 from handouts.models import Paper, Strict
 from handouts.project import Project
 from handouts.yamlload import load_yaml
@@ -161,25 +164,65 @@ def render_rml(project: Project, template: Template, context: dict) -> str:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
-            f"template syntax: {exc.message}", file=exc.filename or name, line=exc.lineno
+            f"template syntax: {exc.message}", file=exc.filename or name, line=exc.lineno,
+            hint="check that every {{ has its }} and every {% if %} / {% for %} its {% end... %}",
         ) from None
     except jinja2.UndefinedError as exc:
         file, line = _template_frame(exc)
+        message = re.sub(r"'(?:[\w.]+\.)?(\w+) object' has no attribute", r"\1 has no field", exc.message or "")
+        message = message.replace("TemplateModule has no field", "the imported macros have no")
         raise TemplateError(
-            "template uses an undefined value: "
-            + str(exc.message).replace("'jinja2.environment.TemplateModule object'", "the imported macros"),
+            f"template uses an undefined value: {message}",
             file=file or name,
             line=line,
-            hint="check the spelling against the template context and macros in templates/README.md",
+            hint=_undefined_hint(message, _known_names(context) | _template_names(env, name)),
         ) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template file not found: {exc.name}", hint="check {% extends %} and {% import %}") from None
-    except (TypeError, ValueError, LookupError, ArithmeticError, AttributeError) as exc:
+        raise TemplateError(f"template file not found: {exc.name}", file=_template_frame(exc)[0] or name,
+                            hint="check {% extends %}, {% import %} and {% include %}") from None
+    except HandoutError:
+        raise
+    except Exception as exc:  # a template's own mistake: {{ 1 / 0 }}, a filter given the wrong type
         file, line = _template_frame(exc)
         if file is None:
             raise  # not the template's doing: a bug of ours
         raise TemplateError(f"template expression failed: {type(exc).__name__}: {exc}", file=file, line=line,
-                            hint="check the expression on that line") from None
+                            hint="check the expression on that line") from exc
+
+
+def _known_names(context: dict) -> set[str]:
+    """Every name a template can use: context keys and the fields of the models in it."""
+    names = set(context)
+    for value in context.values():
+        fields = getattr(type(value), "model_fields", None)
+        if fields:
+            names |= set(fields)
+            for info in fields.values():
+                names |= set(getattr(model_in(info.annotation), "model_fields", {}))
+        elif isinstance(value, dict):
+            names |= {key for key in value if isinstance(key, str)}
+    return names
+
+
+_DEFINED = re.compile(r"\{%-?\s*(?:set|for|macro|import\s+\S+\s+as)\s+([\w\s,]+?)(?:=|\bin\b|\(|-?%\})")
+
+
+def _template_names(env: jinja2.Environment, name: str) -> set[str]:
+    """Names a template and the templates it uses define themselves ({% set %}, {% for %}, macros)."""
+    names = set()
+    for _, source in _sources(env, name, set()):
+        for match in _DEFINED.finditer(source):
+            names |= {word for word in re.split(r"[\s,]+", match.group(1)) if word}
+    return names
+
+
+def _undefined_hint(message: str, known: set[str]) -> str:
+    """Did-you-mean for ``'x' is undefined`` and ``... has no field 'x'``."""
+    match = re.search(r"'([^']+)' is undefined|has no field '([^']+)'", message)
+    wrong = match and (match.group(1) or match.group(2))
+    close = difflib.get_close_matches(wrong, sorted(known), n=1) if wrong else []
+    readme = "templates/README.md lists what a template receives"
+    return f"did you mean '{close[0]}'? {readme}" if close else readme
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
@@ -192,3 +235,69 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> list[tuple[str, str]]:
+    """``(filename, source)`` of a template and every template it extends, imports or includes."""
+    if name in seen:
+        return []
+    seen.add(name)
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+        referenced = jinja2.meta.find_referenced_templates(env.parse(source))
+    except jinja2.TemplateError:
+        return []
+    found = [(filename, source)]
+    for other in referenced:
+        if other:
+            found += _sources(env, other, seen)
+    return found
+
+
+def rml_origin(project: Project, template: Template, rml_line: str) -> tuple[str, int] | None:
+    """The template file and line that most likely wrote ``rml_line`` (a line of rendered RML).
+
+    A line's literal parts (the text between its ``{{ }}`` and ``{% %}``)
+    must all appear, in order, in the rendered line; the line with the most
+    literal text that does is the one shown to the user.
+    """
+    env = environment(tuple(project.layers), project.bundled)
+    target = " ".join(rml_line.split())
+    best = (0, None, 0)
+    for filename, source in _sources(env, f"{template.name}/{MAIN}", set()):
+        for number, line in enumerate(source.splitlines(), 1):
+            pieces = [" ".join(piece.split()) for piece in _JINJA.split(line)]
+            pieces = [piece for piece in pieces if piece]
+            score = sum(map(len, pieces))
+            if score > best[0] and _in_order(pieces, target):
+                best = (score, filename, number)
+    return (best[1], best[2]) if best[1] and best[0] >= 6 else None
+
+
+def _in_order(pieces: list[str], text: str) -> bool:
+    at = 0
+    for piece in pieces:
+        at = text.find(piece, at)
+        if at < 0:
+            return False
+        at += len(piece)
+    return True
+
+
+def point_at_template(project: Project, template: Template, rml: str, error: RenderError,
+                      kept: Path | None = None) -> None:
+    """Say where in the template an engine error comes from, and where the rendered RML is."""
+    problem, line = error.problems[0], error.rml_line
+    if not line:
+        return
+    lines = rml.splitlines()
+    origin = rml_origin(project, template, lines[line - 1]) if 0 < line <= len(lines) else None
+    if origin:
+        problem.file, problem.line = origin
+    problem.message = f"{problem.message} (rendered RML line {line})"
+    seen = f"see line {line} of the rendered RML, kept in {kept}" if kept else \
+        f"build again with --keep-rml to keep the rendered RML and see its line {line}"
+    problem.hint = f"{problem.hint}; {seen}" if problem.hint else seen

@@ -7,11 +7,7 @@ commands, so ``handouts --help`` stays fast.
 
 from __future__ import annotations
 
-import sys
-
-import typer
-
-from handouts.cli.common import app, state
+from handouts.cli.common import app
 
 # Importing a command module registers its commands on ``app``.
 from handouts.cli import build  # noqa: E402,F401
@@ -23,19 +19,8 @@ from handouts.cli import batch  # noqa: E402,F401
 
 
 def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.secho("interrupted: nothing half-written was left behind", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: one line, the traceback only when asked for
-        if state["debug"]:
-            raise
-        message = " ".join(str(exc).split())
-        typer.secho(f"internal error: {type(exc).__name__}: {message} (run with --debug for the traceback)",
-                    err=True, fg=typer.colors.RED)
-        sys.exit(1)
+    """Console-script entry point; errors, bugs and Ctrl-C end as one line (see ``common._Commands``)."""
+    app()
 
 
 __all__ = ["app", "main"]

@@ -26,8 +26,9 @@ def build(
                      help="Add a page to log a week of practice; default from studio.yaml.", show_default=False),
     ] = None,
     out: OutOpt = None,
-    keep_rml: Annotated[bool, typer.Option("--keep-rml", help="Also write the rendered RML beside the PDF "
-                                           "(<name>.rml), to find a template error.")] = False,
+    keep_rml: Annotated[
+        bool, typer.Option("--keep-rml", help="Also write the rendered RML beside the PDF (kept when the build fails).")
+    ] = False,
 ) -> None:
     """Build one handout (default: the built-in Constructive Rest) and print its path."""
     import time
@@ -55,4 +56,5 @@ def build(
     except HandoutError as error:
         raise fail(error) from None
     detail(f"{built.pages} page(s) in {time.perf_counter() - start:.2f} s")
-    report("build", [{"path": built.path, "pages": built.pages}], warnings=built.warnings, open_path=built.path)
+    outputs = [{"path": built.path, "pages": built.pages}] + ([{"path": built.rml}] if built.rml else [])
+    report("build", outputs, warnings=built.warnings, open_path=built.path)

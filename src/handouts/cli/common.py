@@ -15,10 +15,41 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from handouts import __version__
 
+#: Click's usage errors (Typer vendors click in newer releases; the base class is found either way).
+_USAGE_ERROR = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException")
+
+
+class _Commands(typer.core.TyperGroup):
+    """Every command's errors end the same way, whatever the command forgot to catch.
+
+    A tool error prints as one line per problem (exit 1); Ctrl-C says that
+    nothing half-written was left (exit 130); any other exception is a bug,
+    printed as one line naming where it happened (exit 1), never as a
+    traceback holding a roster's names, unless ``--debug`` asks for it.
+    """
+
+    def invoke(self, ctx):
+        from handouts.errors import HandoutError
+
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, _USAGE_ERROR):
+            raise
+        except KeyboardInterrupt:
+            typer.secho("interrupted: nothing half-written was left behind", err=True)
+            raise typer.Exit(130) from None
+        except HandoutError as error:
+            raise fail(error) from None
+        except Exception as error:  # a bug: say where, not what (its values may hold clients' names)
+            raise internal_error(error) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="handouts",
     help="Print-ready PDF handouts for movement studios.",
     add_completion=True,
@@ -118,6 +149,22 @@ def fail(error: Exception) -> typer.Exit:
         raise error
     for problem in getattr(error, "problems", [error]):
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+    return typer.Exit(1)
+
+
+def internal_error(error: Exception) -> typer.Exit:
+    """A bug as one line: its kind and the line of ours it came from (re-raised with --debug)."""
+    if state["debug"]:
+        raise error
+    where = "?"
+    tb = error.__traceback__
+    while tb is not None:
+        file = Path(tb.tb_frame.f_code.co_filename)
+        if "handouts" in file.parts:
+            where = f"{file.name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    typer.secho(f"internal error: {type(error).__name__} in {where}; this is a bug, please report it "
+                "(run with --debug for the traceback)", err=True, fg=typer.colors.RED)
     return typer.Exit(1)
 
 
