@@ -13,8 +13,6 @@ and the result is a :class:`BatchReport`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import multiprocessing
 import os
 import sys
@@ -25,17 +23,18 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from handouts import __version__, build, fonts, glyphs
+from handouts import build, fonts, glyphs, manifest
 from handouts.errors import HandoutError, Problem
 from handouts.labels import format_date
 from handouts.models import Personal
 from handouts.output import output_name, write_atomic
 from handouts.project import Project
 from handouts.roster import Client, LeftOut, read_roster
-from handouts.stamp import Layer, PackInfo, PackItem, StampSheet, class_pack, shared_layer, stamped_handout
+from handouts.stamp import (
+    Layer, PackInfo, PackItem, StampSheet, Stamper, class_pack, primer, shared_layer, stamped_handout,
+)
 
 PACK_NAME = "class-pack.pdf"
-MANIFEST = ".handouts-batch.json"
 LARGE_PRINT = "large-print"
 #: Clients per stamp sheet. Fixed (not derived from --jobs) so the pack's bytes never depend on it.
 CHUNK = 100
@@ -122,10 +121,10 @@ def build_batch(
     report = BatchReport(read.file, out_dir, left_out=read.left_out)
     report.failed += [Failure(p.line or 0, "", p) for p in read.problems]
     plan = _Plan(project, content, template, class_name or None, date or build.today(), read.file)
-    manifest = _load_manifest(out_dir)
-    entries = [_mark(entry, manifest, out_dir, force) for entry in plan.entries(read.clients, report)]
-    pack_digest = _digest("pack", [(entry.name, entry.digest) for entry in entries])
-    want_pack = bool(entries) and (force or manifest.get("pack") != pack_digest or not (out_dir / PACK_NAME).is_file())
+    last = manifest.load(out_dir)
+    entries = [_mark(entry, last, out_dir, force) for entry in plan.entries(read.clients, report)]
+    pack_digest = manifest.digest("pack", [(entry.name, entry.digest) for entry in entries])
+    want_pack = bool(entries) and (force or last.pack != pack_digest or not (out_dir / PACK_NAME).is_file())
     layers = plan.layers({entry.layer for entry in entries if entry.write or want_pack}, entries, report)
     usable = [entry for entry in entries if entry.layer in layers or not (entry.write or want_pack)]
     results = _run(_tasks(usable, want_pack, out_dir), layers, plan.font_set, jobs, progress)
@@ -141,8 +140,9 @@ def build_batch(
     elif entries:
         report.pack = out_dir / PACK_NAME
     clean = not failed and len(usable) == len(entries)
-    _write_manifest(out_dir, manifest, {e.name: e.digest for e in usable if e.index not in failed},
-                    pack_digest if report.pack and clean else None)
+    done = {e.name: e.digest for e in usable if e.index not in failed}
+    if done or last.files:
+        manifest.save(out_dir, manifest.Manifest(done, pack_digest if report.pack and clean else None))
     report.failed.sort(key=lambda failure: failure.row)
     return report
 
@@ -166,13 +166,6 @@ def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: 
     return write_atomic(out_dir, PACK_NAME, pdf)
 
 
-def _write_manifest(out_dir: Path, old: dict, files: dict[str, str], pack: str | None) -> None:
-    """Remember what each file was made from, so the next run can skip it."""
-    if files or old:
-        data = {"tool": __version__, "files": files, "pack": pack}
-        write_atomic(out_dir, MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
-
-
 class _Plan:
     """Turns roster rows into entries: layouts prepared once each, names unique, inputs hashed."""
 
@@ -181,6 +174,7 @@ class _Plan:
         self.class_name, self.date, self.roster = class_name, date, roster
         self.jobs: dict[tuple, build.Job | HandoutError] = {}  # by what rows ask for
         self.layouts: dict[tuple, build.Job] = {}  # by what that resolves to
+        self.digests: dict[tuple, str] = {}  # a layout's inputs, hashed
         self.font_set: fonts.FontSet | None = None
         self.studio_name = ""
 
@@ -214,9 +208,10 @@ class _Plan:
                 report.failed.append(self.failure(client, Problem(error.errors()[0]["msg"])))
                 continue
             key = (str(job.content_file), job.template.name, job.paper)
-            self.layouts[key] = job
+            if key not in self.layouts:
+                self.layouts[key], self.digests[key] = job, manifest.layer_digest(job)
             name = unique_name(output_name(job.content.id, job.template.name, client.name), taken)
-            digest = _digest(layer_digest(job), client.name, client.note, self.date.isoformat(), self.class_name, name)
+            digest = manifest.digest(self.digests[key], client.name, client.note, self.date.isoformat(), self.class_name, name)
             entries.append(Entry(len(entries), client, key, name, info, digest, True))
         return entries
 
@@ -248,48 +243,9 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _digest(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-_file_digests: dict[tuple, str] = {}
-
-
-def _file_digest(path: Path) -> str:
-    """sha256 of a file, kept per process while its size and time are unchanged (fonts are megabytes)."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _file_digests:
-        _file_digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _file_digests[key]
-
-
-def layer_digest(job: build.Job) -> str:
-    """Everything a layout's pages are made from: the tool, content, studio, template, fonts, images."""
-    files = [job.content_file, job.studio_file, *build.studio_fonts(job.studio, job.studio_file).files().values()]
-    if job.content.illustration:
-        files.append(job.content_file.parent / job.content.illustration.file)
-    if job.logo:
-        files.append(job.logo.file)
-    for layer in job.project.layers:
-        for folder in (layer / "templates" / job.template.name, layer / "templates" / "_base"):
-            files += sorted(path for path in folder.rglob("*") if path.is_file())
-    return _digest(__version__, job.paper, job.lang, job.template.name,
-                   [(str(path), _file_digest(path)) for path in files if path.is_file()])
-
-
-def _load_manifest(out_dir: Path) -> dict:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) and data.get("tool") == __version__ else {}
-
-
-def _mark(entry: Entry, manifest: dict, out_dir: Path, force: bool) -> Entry:
+def _mark(entry: Entry, last: manifest.Manifest, out_dir: Path, force: bool) -> Entry:
     """Mark an entry up to date when its inputs are unchanged and its file is still there."""
-    known = manifest.get("files", {}).get(entry.name) == entry.digest and (out_dir / entry.name).is_file()
-    if known and not force:
+    if not force and last.current(out_dir, entry.name, entry.digest):
         return Entry(entry.index, entry.client, entry.layer, entry.name, entry.personal, entry.digest, False)
     return entry
 
@@ -317,26 +273,48 @@ def _worker(task: Task) -> ChunkResult:
     return run_chunk(task, _worker_layers)
 
 
-def run_chunk(task: Task, layers: dict[tuple, Layer], tick: Callable[[], None] | None = None) -> ChunkResult:
-    """Stamp one chunk: each client's box is laid out once, painted on their file and on the sheet."""
+def run_chunk(task: Task, layers: dict[tuple, Layer], tick: Callable[[int], None] | None = None) -> ChunkResult:
+    """Stamp one chunk: each client's box is laid out once, painted on the pack's sheet and on
+    the sheet their file is cut from (a sheet of their own if their box needs more than the primer)."""
     result = ChunkResult(task.number)
-    sheet = StampSheet() if task.sheet else None
+    pack = StampSheet() if task.sheet else None
+    files = StampSheet(primer(layers[task.entries[0].layer].coverage))
+    to_write: list[tuple[Entry, int]] = []
     for entry in task.entries:
         layer = layers[entry.layer]
         try:
             story = layer.layout(entry.personal)
-            if entry.write:
-                write_atomic(task.out_dir, entry.name, stamped_handout(layer, story, entry.client.name))
-                result.written.append(entry.index)
+            if entry.write and files.fits_primer(story):
+                to_write.append((entry, files.add(layer, story)))
+            elif entry.write:
+                _write(task, entry, stamped_handout(layer, story, entry.client.name), result)
         except HandoutError as error:
             result.failed.append((entry.index, _row_problem(error.problems[0], entry)))
         else:
-            if sheet:
-                result.placed.append((entry.index, sheet.add(layer, story)))
-        if tick:
-            tick()
-    result.sheet = sheet.finish() if sheet and sheet.pages else None
+            if pack:
+                result.placed.append((entry.index, pack.add(layer, story)))
+    result.sheet = pack.finish() if pack and pack.pages else None
+    if to_write:
+        stamper = Stamper(files.finish())
+        try:
+            for entry, page in to_write:
+                _write(task, entry, stamper.handout(layers[entry.layer], page, entry.client.name), result)
+                if tick:
+                    tick(1)
+        finally:
+            stamper.close()
+    if tick:
+        tick(len(task.entries) - len(to_write))
     return result
+
+
+def _write(task: Task, entry: Entry, pdf: bytes, result: ChunkResult) -> None:
+    try:
+        write_atomic(task.out_dir, entry.name, pdf)
+    except HandoutError as error:
+        result.failed.append((entry.index, error.problems[0]))
+    else:
+        result.written.append(entry.index)
 
 
 def _row_problem(problem: Problem, entry: Entry) -> Problem:

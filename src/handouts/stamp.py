@@ -3,15 +3,18 @@
 Every handout of a class is the same pages plus one personal box, which sits
 in a fixed place and never moves the shared text. So a batch renders the
 shared pages once per layout (through the normal RML pipeline, the box's
-area kept clear), draws each client's box on a small page of its own with
-the very code a single build uses (``personal.Box``), and lays the stamp
-over page 1 as a form XObject.
+area kept clear) and draws each client's box with the very code a single
+build uses (``personal.Box``), on a sheet of stamps: one page per client.
 
-The class pack goes one step further: each shared page becomes one form
-XObject drawn on every client's page, and all the stamps of a sheet share
-one font subset, so a pack grows by about a kilobyte per client. PDF pages
-are put together with pikepdf (qpdf), which copies streams without
-decoding them: about a millisecond a handout.
+A client's file is the shared pages with their sheet page laid over page 1
+as a form XObject. Client sheets embed ASCII and a fixed set of accented
+letters first (``PRIMER``), so a box comes out the same (same fonts, same
+content stream) on whichever sheet it is drawn, and a file is cut from the
+sheet by swapping one stream: about a millisecond. The class pack goes one
+step further: each shared page is one form XObject drawn on every client's
+page, and the pack's stamps share one small font subset, so the pack grows
+by about a kilobyte per client. PDFs are put together with pikepdf (qpdf),
+which copies streams without decoding them.
 """
 
 from __future__ import annotations
@@ -51,23 +54,62 @@ def shared_layer(job: build.Job) -> Layer:
     """Render the job once with its personal box kept clear and empty."""
     box = build.personal_box(job)
     rendered = build.render_pdf(job, reserve_box=True)
-    return Layer(rendered.pdf, rendered.pages, box, job.template.page_size(job.paper), job.lang, job.content.title,
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+        # Packed once here (every stream compressed, objects in object streams), so that each
+        # client's copy is saved without compressing anything again.
+        packed = _save(pdf, pack=True)
+    return Layer(packed, rendered.pages, box, job.template.page_size(job.paper), job.lang, job.content.title,
                  job.font_coverage)
 
 
-class StampSheet:
-    """A ReportLab document of personal boxes, one page each, sharing one font subset."""
+#: Letters and marks beyond ASCII that names and notes in European languages use. A client
+#: sheet embeds them all up front (ASCII comes anyway), so its font subset is the same
+#: whoever is on it: see ``StampSheet``. At most 160, to stay in one subset of 256 codes.
+PRIMER = (
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
+    "ĀāĂăĄąĆćČčĎďĐđĒēĖėĘęĚěĞğĪīĮįİıŁłŃńŇňŐőŒœŘřŚśŞşŠšŢţŤťŪūŮůŰűŲųŹźŻżŽž"
+    "‘’“”–—…•·€¡¿«»°"
+)
 
-    def __init__(self) -> None:
+
+def primer(coverage: glyphs.Glyphs) -> str:
+    """The PRIMER characters every body face can draw."""
+    return "".join(char for char in PRIMER if ord(char) in coverage.body)
+
+
+class StampSheet:
+    """A ReportLab document of personal boxes, one page each, sharing one font subset.
+
+    A sheet given a ``primer`` first draws it on a page of its own, so the
+    subset holds ASCII and the primer in a fixed order: any box whose text
+    stays within them (``fits_primer``) comes out as the same content stream
+    over the same fonts, on whichever sheet it is drawn. That is what lets
+    many clients' files be cut from one sheet and still be byte-identical to
+    a file built alone.
+    """
+
+    def __init__(self, primer: str = "") -> None:
         from reportlab.pdfgen.canvas import Canvas
 
         self._buffer = io.BytesIO()
         # The body font from the start: a canvas otherwise names Helvetica, which is never embedded.
         self._canvas = Canvas(self._buffer, invariant=1, pageCompression=1, initialFontName=fonts.STYLES["regular"])
         self.pages = 0
+        self.primer = primer
+        if primer:
+            for face in (fonts.STYLES["regular"], fonts.STYLES["bold"]):
+                self._canvas.setFont(face, 10)
+                self._canvas.drawString(0, 0, primer)
+            self._canvas.showPage()
+            self.pages = 1
+
+    def fits_primer(self, story: list) -> bool:
+        """True when every character of the laid-out box is ASCII or in the primer, in the body faces."""
+        text = "".join(flowable.text for flowable in story)
+        return fonts.FALLBACK not in text and all(ord(char) < 128 or char in self.primer for char in text)
 
     def add(self, layer: Layer, story: list) -> int:
-        """Paint a box laid out by ``layer.box.layout``; return its page index."""
+        """Paint a box laid out by ``layer.layout``; return its page index."""
         self._canvas.setPageSize(layer.page_size)
         layer.box.paint(self._canvas, story)
         self._canvas.showPage()
@@ -79,17 +121,54 @@ class StampSheet:
         return self._buffer.getvalue()
 
 
-def stamped_handout(layer: Layer, story: list, client: str) -> bytes:
-    """One client's handout: the shared pages with their box stamped on page 1."""
-    sheet = StampSheet()
-    sheet.add(layer, story)
-    with pikepdf.open(io.BytesIO(layer.pdf)) as pdf, pikepdf.open(io.BytesIO(sheet.finish())) as stamps:
-        page = pdf.pages[0]
-        page.add_resource(pdf.copy_foreign(stamps.pages[0].as_form_xobject()), Name.XObject, Name(STAMP))
-        page.contents_add(b"q\n", prepend=True)
-        page.contents_add(f"Q q {STAMP} Do Q\n".encode())
+class Stamper:
+    """Clients' files from one sheet of stamps: the shared pages with a box on page 1.
+
+    Each layer's pages are opened once, with the sheet's fonts copied in and a
+    form XObject drawn over page 1; for each client only that form's content
+    stream is replaced (the page of the sheet, as it is) and the file saved.
+    """
+
+    def __init__(self, sheet: bytes):
+        self._sheet = pikepdf.open(io.BytesIO(sheet))
+        self._open: dict[int, tuple[pikepdf.Pdf, pikepdf.Object]] = {}
+
+    def handout(self, layer: Layer, page: int, client: str) -> bytes:
+        """The file of the client whose box is on ``page`` of the sheet."""
+        pdf, form = self._layer(layer, page)
+        contents = self._sheet.pages[page].obj.Contents
+        filters = contents.get(Name.Filter)
+        # The page's bytes as they are (still encoded), with their filters named anew in this file.
+        form.write(contents.read_raw_bytes(), filter=Array(list(filters)) if isinstance(filters, Array) else filters)
         pdf.docinfo[Name.Title] = build.handout_title(layer.title, client)
         return _save(pdf)
+
+    def _layer(self, layer: Layer, page: int) -> tuple[pikepdf.Pdf, pikepdf.Object]:
+        if id(layer) not in self._open:
+            pdf = pikepdf.open(io.BytesIO(layer.pdf))
+            form = pdf.copy_foreign(self._sheet.pages[page].as_form_xobject())
+            first = pdf.pages[0]
+            first.add_resource(form, Name.XObject, Name(STAMP))
+            first.contents_add(b"q\n", prepend=True)
+            first.contents_add(f"Q q {STAMP} Do Q\n".encode())
+            self._open[id(layer)] = (pdf, form)
+        return self._open[id(layer)]
+
+    def close(self) -> None:
+        for pdf, _ in self._open.values():
+            pdf.close()
+        self._sheet.close()
+
+
+def stamped_handout(layer: Layer, story: list, client: str) -> bytes:
+    """One client's handout on a sheet of its own (for a box with characters beyond the primer)."""
+    sheet = StampSheet(primer(layer.coverage))
+    page = sheet.add(layer, story)
+    stamper = Stamper(sheet.finish())
+    try:
+        return stamper.handout(layer, page, client)
+    finally:
+        stamper.close()
 
 
 @dataclass(frozen=True)
@@ -146,7 +225,7 @@ def class_pack(layers: list[Layer], sheets: list[bytes], items: list[PackItem], 
         pack.docinfo[Name.Title] = info.title
         pack.docinfo[Name.Author] = info.author
         pack.docinfo[Name.Creator] = f"studio-handouts {__version__}"
-        return _save(pack, generate_object_streams=True)
+        return _save(pack, pack=True)
     finally:
         for sheet in opened:
             sheet.close()
@@ -168,14 +247,15 @@ def _add_handout(pack: pikepdf.Pdf, shared: list, stamp: pikepdf.Page, size: tup
         ))))
 
 
-def _save(pdf: pikepdf.Pdf, *, generate_object_streams: bool = False) -> bytes:
-    """Deterministic bytes; existing streams are copied, not decoded and packed again."""
+def _save(pdf: pikepdf.Pdf, *, pack: bool = False) -> bytes:
+    """Deterministic bytes. ``pack``: compress every stream and use object streams (slower, smaller);
+    otherwise streams are copied as they are, which is what makes a client's file cheap."""
     buffer = io.BytesIO()
     pdf.save(
         buffer,
         deterministic_id=True,
-        stream_decode_level=pikepdf.StreamDecodeLevel.none,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate if generate_object_streams
-        else pikepdf.ObjectStreamMode.preserve,
+        compress_streams=pack,
+        stream_decode_level=pikepdf.StreamDecodeLevel.generalized if pack else pikepdf.StreamDecodeLevel.none,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate if pack else pikepdf.ObjectStreamMode.preserve,
     )
     return buffer.getvalue()

@@ -86,9 +86,8 @@ class _progress:
 
 
 def _summary(result) -> None:
-    """The counts, who was left out, and each failed row with its reason."""
+    """The counts, who was left out, and the failed rows with their reasons (one line per reason)."""
     from rich.console import Console
-    from rich.table import Table
 
     if state["json"] or state["quiet"]:
         for failure in result.failed:
@@ -98,27 +97,56 @@ def _summary(result) -> None:
         return
     if state["quiet"]:
         return
+    console = Console(soft_wrap=False)
+    console.print(_counts(result))
+    if result.failed:
+        console.print(_failures(result.failed))
+    if result.pack:
+        console.print(f"class pack: {result.pack}" + ("" if result.pack_built else " (up to date)"), highlight=False)
+
+
+def _counts(result):
+    from rich.table import Table
+
     left = [f"row {item.row} {item.name} ({item.status})" for item in result.left_out]
     table = Table(title=f"{result.roster.name} -> {result.out_dir}", title_justify="left")
-    for column in ("", "handouts", "rows"):
-        table.add_column(column, overflow="fold")
+    table.add_column("")
+    table.add_column("handouts", justify="right")
+    table.add_column("rows", overflow="fold")
     table.add_row("built", str(len(result.built)), "")
     table.add_row("up to date", str(len(result.up_to_date)), "")
     table.add_row("left out", str(len(left)), "; ".join(left[:SHOWN]) + (" ..." if len(left) > SHOWN else ""))
     table.add_row("failed", str(len(result.failed)), "", style="red" if result.failed else None)
-    console = Console(soft_wrap=False)
-    console.print(table)
-    if result.failed:
-        failed = Table(title="failed rows", title_justify="left")
-        for column in ("row", "client", "reason"):
-            failed.add_column(column, overflow="fold")
-        for failure in result.failed:
-            problem = failure.problem
-            reason = (f"{problem.field}: " if problem.field else "") + problem.message
-            failed.add_row(str(failure.row), failure.name, reason + (f" (hint: {problem.hint})" if problem.hint else ""))
-        console.print(failed)
-    if result.pack:
-        console.print(f"class pack: {result.pack}" + ("" if result.pack_built else " (up to date)"), highlight=False)
+    return table
+
+
+def _failures(failures):
+    """Rows that failed for the same reason share a line: 'rows 4, 7-9 | 4 clients | reason'."""
+    from rich.table import Table
+
+    reasons: dict[str, list] = {}
+    for failure in failures:
+        problem = failure.problem
+        reason = (f"{problem.field}: " if problem.field else "") + problem.message
+        reasons.setdefault(reason + (f" (hint: {problem.hint})" if problem.hint else ""), []).append(failure)
+    table = Table(title="failed rows", title_justify="left")
+    for column in ("row", "client", "reason"):
+        table.add_column(column, overflow="fold")
+    for reason, group in reasons.items():
+        who = group[0].name if len(group) == 1 else f"{len(group)} clients"
+        table.add_row(_ranges([failure.row for failure in group]), who, reason)
+    return table
+
+
+def _ranges(rows: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5, 9'."""
+    spans: list[list[int]] = []
+    for row in sorted(rows):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _json(result) -> None:

@@ -1,0 +1,68 @@
+"""What each file of a batch was made from, so the next run can skip what has not changed.
+
+A small JSON file in the output folder (written atomically, like the PDFs)
+maps each handout's name to a hash of its inputs: the tool's version, the
+content, studio and template files, fonts and images (``layer_digest``), and
+the client's own row, the date and the class name. A file is up to date when
+its hash is unchanged and the file is still there; the class pack has a hash
+of its own over every handout in it, in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts import __version__, build
+from handouts.output import write_atomic
+
+NAME = ".handouts-batch.json"
+
+
+def digest(*parts) -> str:
+    """A hash of JSON-able parts (dates and paths as text)."""
+    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def layer_digest(job: build.Job) -> str:
+    """Everything a layout's pages are made from: the tool, content, studio, template, fonts, images."""
+    files = [job.content_file, job.studio_file, *build.studio_fonts(job.studio, job.studio_file).files().values()]
+    if job.content.illustration:
+        files.append(job.content_file.parent / job.content.illustration.file)
+    if job.logo:
+        files.append(job.logo.file)
+    for layer in job.project.layers:
+        for folder in (layer / "templates" / job.template.name, layer / "templates" / "_base"):
+            files += sorted(path for path in folder.rglob("*") if path.is_file())
+    return digest(__version__, job.paper, job.lang, job.template.name,
+                  [(str(path), hashlib.sha256(path.read_bytes()).hexdigest()) for path in files if path.is_file()])
+
+
+@dataclass
+class Manifest:
+    """File name -> input hash, and the class pack's hash."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    pack: str | None = None
+
+    def current(self, out_dir: Path, name: str, inputs: str) -> bool:
+        """True when ``name`` was made from ``inputs`` and is still in ``out_dir``."""
+        return self.files.get(name) == inputs and (out_dir / name).is_file()
+
+
+def load(out_dir: Path) -> Manifest:
+    """The last run's manifest; an empty one if there is none, it is unreadable, or from another version."""
+    try:
+        data = json.loads((out_dir / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Manifest()
+    if not (isinstance(data, dict) and data.get("tool") == __version__ and isinstance(data.get("files"), dict)):
+        return Manifest()
+    return Manifest(data["files"], data.get("pack"))
+
+
+def save(out_dir: Path, manifest: Manifest) -> None:
+    data = {"tool": __version__, "files": manifest.files, "pack": manifest.pack}
+    write_atomic(out_dir, NAME, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
