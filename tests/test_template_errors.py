@@ -153,6 +153,14 @@ def test_an_undefined_template_variable_suggests_the_one_the_template_set(studio
     assert "'margn' is undefined" in problem.message and problem.hint.startswith("did you mean 'margin'?")
 
 
+def test_a_misspelled_macro_suggests_the_macro_meant(studio_dir):
+    folder = a_template(studio_dir, main=[("{{ m.sections(content) }}", "{{ m.sectons(content) }}")])
+    problem = build_mine(studio_dir, TemplateError)
+    assert problem.line == line_of((folder / "handout.rml.j2").read_text(), "m.sectons")
+    assert problem.message == "template uses an undefined value: the imported macros have no 'sectons'"
+    assert problem.hint.startswith("did you mean 'sections'?")
+
+
 def test_a_bad_attribute_value_is_mapped_back_to_the_template_line(studio_dir):
     folder = a_template(studio_dir, main=[('leftPadding="0" rightPadding="0" topPadding="4"',
                                            'leftPadding="zero" rightPadding="0" topPadding="4"')])

@@ -218,7 +218,7 @@ def _template_names(env: jinja2.Environment, name: str) -> set[str]:
 
 def _undefined_hint(message: str, known: set[str]) -> str:
     """Did-you-mean for ``'x' is undefined`` and ``... has no field 'x'``."""
-    match = re.search(r"'([^']+)' is undefined|has no field '([^']+)'", message)
+    match = re.search(r"'([^']+)' is undefined|(?:has no field|have no) '([^']+)'", message)
     wrong = match and (match.group(1) or match.group(2))
     close = difflib.get_close_matches(wrong, sorted(known), n=1) if wrong else []
     readme = "templates/README.md lists what a template receives"
