@@ -91,3 +91,29 @@ def test_a_lone_surrogate_from_the_command_line_is_an_error_not_a_crash(studio_d
     with pytest.raises(GlyphError, match="lone surrogate") as caught:
         build(studio_dir, file, client="Ana\udcff")
     assert "\\udcff" in str(caught.value)
+
+
+def labels_with(studio_dir, **changes):
+    """A studio copy of the English label catalogue with some labels changed."""
+    import yaml
+
+    source = ROOT / "templates" / "_base" / "labels" / "en.yaml"
+    labels = yaml.safe_load(source.read_text(encoding="utf-8")) | changes
+    target = studio_dir / "templates" / "_base" / "labels" / "en.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(yaml.safe_dump(labels, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_label_in_another_script_prints_from_the_fallback(studio_dir):
+    labels_with(studio_dir, safety="Безопасность")
+    file = content_with(studio_dir, STEP, STEP)
+    assert "Безопасность" in pdf_text(build(studio_dir, file).path)
+
+
+def test_the_page_number_label_cannot_use_the_fallback_and_says_so(studio_dir):
+    # The footer draws "Page 1 of 2" with <drawRightString>, where a fallback run would vanish.
+    labels_with(studio_dir, page="Стр.")
+    file = content_with(studio_dir, STEP, STEP)
+    with pytest.raises(GlyphError, match="not in the body font") as caught:
+        build(studio_dir, file)
+    assert caught.value.problems[0].field == "labels.page"
