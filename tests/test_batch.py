@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from conftest import DATE, ROOT, pdf_text
 from handouts.batch import PACK_NAME, build_batch, unique_name
 from handouts.manifest import NAME as MANIFEST
+from handouts import build as build_module
 from handouts.build import build_handout
 from handouts.cli import app
 from handouts.project import Project
@@ -126,6 +127,17 @@ def test_a_file_is_the_same_built_with_the_class_or_alone(tmp_path, project):
         [path] = batch(project, alone, tmp_path / "alone", jobs=1, force=True).built
         assert path.read_bytes() == (full.out_dir / path.name).read_bytes(), path.name
         assert row.split(",")[0] in pdf_text(path)
+
+
+def test_shared_pages_come_from_the_cache_the_next_time(built, tmp_path, project, monkeypatch):
+    def no_render(*args, **kwargs):
+        raise AssertionError("the shared pages were rendered again")
+
+    monkeypatch.setattr(build_module, "render_pdf", no_render)
+    again = batch(project, ROSTERS / "class.csv", tmp_path, class_name=CLASS, jobs=1)
+    assert again.ok and len(again.built) == 4
+    for path in [*again.built, again.pack]:
+        assert path.read_bytes() == (built.out_dir / path.name).read_bytes(), path.name
 
 
 def test_incremental_skip_change_and_force(tmp_path, project):

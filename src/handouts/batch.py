@@ -27,7 +27,7 @@ from handouts import build, fonts, glyphs, manifest
 from handouts.errors import HandoutError, Problem
 from handouts.labels import format_date
 from handouts.models import Personal
-from handouts.output import output_name, write_atomic
+from handouts.output import output_name, settle, write_atomic
 from handouts.project import Project
 from handouts.roster import Client, LeftOut, read_roster
 from handouts.stamp import (
@@ -127,13 +127,13 @@ def build_batch(
     want_pack = bool(entries) and (force or last.pack != pack_digest or not (out_dir / PACK_NAME).is_file())
     layers = plan.layers({entry.layer for entry in entries if entry.write or want_pack}, entries, report)
     usable = [entry for entry in entries if entry.layer in layers or not (entry.write or want_pack)]
-    results = _run(_tasks(usable, want_pack, out_dir), layers, plan.font_set, jobs, progress)
+    tasks = _tasks(usable, want_pack, out_dir)
+    _forget(out_dir, last, tasks)
+    results = _run(tasks, layers, plan.font_set, jobs, progress)
+    if tasks:
+        settle(out_dir)
     by_index = {entry.index: entry for entry in usable}
-    failed = {index for result in results for index, _ in result.failed}
-    for result in results:
-        report.failed += [plan.failure(by_index[i].client, problem) for i, problem in result.failed]
-        report.built += [out_dir / by_index[i].name for i in result.written]
-    report.up_to_date = [out_dir / e.name for e in usable if not e.write and e.index not in failed]
+    failed = _collect(report, results, by_index, plan)
     if want_pack:
         report.pack = _write_pack(results, by_index, layers, plan, out_dir)
         report.pack_built = report.pack is not None
@@ -145,6 +145,23 @@ def build_batch(
         manifest.save(out_dir, manifest.Manifest(done, pack_digest if report.pack and clean else None))
     report.failed.sort(key=lambda failure: failure.row)
     return report
+
+
+def _forget(out_dir: Path, last: manifest.Manifest, tasks: list[Task]) -> None:
+    """Until the files about to be rewritten are on disk, the manifest vouches for none of them."""
+    rewritten = {entry.name for task in tasks for entry in task.entries if entry.write}
+    if rewritten & last.files.keys():
+        manifest.save(out_dir, manifest.Manifest({k: v for k, v in last.files.items() if k not in rewritten}))
+
+
+def _collect(report: BatchReport, results: list[ChunkResult], by_index: dict, plan: "_Plan") -> set[int]:
+    """Put what the chunks did in the report; return the entries that failed."""
+    failed = {index for result in results for index, _ in result.failed}
+    for result in results:
+        report.failed += [plan.failure(by_index[i].client, problem) for i, problem in result.failed]
+        report.built += [report.out_dir / by_index[i].name for i in result.written]
+    report.up_to_date = [report.out_dir / e.name for e in by_index.values() if not e.write and e.index not in failed]
+    return failed
 
 
 def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: "_Plan", out_dir: Path) -> Path | None:
@@ -227,7 +244,7 @@ class _Plan:
         layers = {}
         for key in sorted(keys):
             try:
-                layers[key] = shared_layer(self.layouts[key])
+                layers[key] = shared_layer(self.layouts[key], self.digests[key])
             except HandoutError as error:
                 report.failed += [self.failure(e.client, error.problems[0]) for e in entries if e.layer == key]
         return layers
@@ -310,7 +327,8 @@ def run_chunk(task: Task, layers: dict[tuple, Layer], tick: Callable[[int], None
 
 def _write(task: Task, entry: Entry, pdf: bytes, result: ChunkResult) -> None:
     try:
-        write_atomic(task.out_dir, entry.name, pdf)
+        # One fsync per file would cost more than the stamping: the batch settles them all at the end.
+        write_atomic(task.out_dir, entry.name, pdf, durable=False)
     except HandoutError as error:
         result.failed.append((entry.index, error.problems[0]))
     else:

@@ -5,7 +5,8 @@ maps each handout's name to a hash of its inputs: the tool's version, the
 content, studio and template files, fonts and images (``layer_digest``), and
 the client's own row, the date and the class name. A file is up to date when
 its hash is unchanged and the file is still there; the class pack has a hash
-of its own over every handout in it, in order.
+of its own over every handout in it, in order. The same hash of a layout's
+inputs names its shared pages in the on-disk cache (see ``stamp``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from handouts import __version__, build
@@ -26,6 +28,22 @@ def digest(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """The code that makes the pages: this package's source and the PDF libraries' versions.
+
+    The source itself, not only the version number, so that an edited checkout rebuilds.
+    """
+    import pikepdf
+    import reportlab
+    import z3c.rml
+
+    source = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        source.update(path.read_bytes())
+    return digest(__version__, source.hexdigest(), reportlab.Version, z3c.rml.__version__, pikepdf.__version__)
+
+
 def layer_digest(job: build.Job) -> str:
     """Everything a layout's pages are made from: the tool, content, studio, template, fonts, images."""
     files = [job.content_file, job.studio_file, *build.studio_fonts(job.studio, job.studio_file).files().values()]
@@ -36,7 +54,7 @@ def layer_digest(job: build.Job) -> str:
     for layer in job.project.layers:
         for folder in (layer / "templates" / job.template.name, layer / "templates" / "_base"):
             files += sorted(path for path in folder.rglob("*") if path.is_file())
-    return digest(__version__, job.paper, job.lang, job.template.name,
+    return digest(tool_digest(), job.paper, job.lang, job.template.name,
                   [(str(path), hashlib.sha256(path.read_bytes()).hexdigest()) for path in files if path.is_file()])
 
 

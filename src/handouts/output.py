@@ -67,11 +67,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(out_dir: Path, name: str, data: bytes) -> Path:
+def write_atomic(out_dir: Path, name: str, data: bytes, *, durable: bool = True) -> Path:
     """Write ``data`` to ``out_dir/name`` via a temporary file and a rename.
 
     Readers see the old file or the new one, never half of one; a failed or
     interrupted write (Ctrl-C included) leaves the old file and no temporary.
+    ``durable=False`` leaves out the fsync and the sweep of stale temporaries:
+    for a batch writing hundreds of files, which then calls ``settle`` once.
     """
     target = safe_output_path(out_dir, name)
     try:
@@ -83,8 +85,9 @@ def write_atomic(out_dir: Path, name: str, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     except BaseException as exc:
@@ -94,8 +97,16 @@ def write_atomic(out_dir: Path, name: str, data: bytes) -> Path:
             raise OutputError(f"cannot write {target}: {exc.strerror}",
                               hint="check the free space and the folder's permissions") from None
         raise
-    remove_stale(out_dir)
+    if durable:
+        remove_stale(out_dir)
     return target
+
+
+def settle(out_dir: Path) -> None:
+    """After many ``durable=False`` writes: put them all on disk at once, sweep stale temporaries."""
+    if hasattr(os, "sync"):
+        os.sync()
+    remove_stale(out_dir)
 
 
 def remove_stale(folder: Path) -> list[Path]:

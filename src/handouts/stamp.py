@@ -19,13 +19,14 @@ which copies streams without decoding them.
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from handouts import __version__, build, fonts, glyphs, personal
+from handouts import __version__, build, cache, fonts, glyphs, personal
 
 #: Resource names of the stamp (in a client's file) and of a shared page (in the pack).
 STAMP = "/HandoutStamp"
@@ -50,16 +51,32 @@ class Layer:
         return self.box.layout(info)
 
 
-def shared_layer(job: build.Job) -> Layer:
-    """Render the job once with its personal box kept clear and empty."""
+def shared_layer(job: build.Job, inputs: str | None = None) -> Layer:
+    """The job rendered once with its personal box kept clear and empty.
+
+    ``inputs`` is a hash of everything the pages are made from
+    (``manifest.layer_digest``): pages made from the same inputs before, by
+    any batch on this machine, are taken from the on-disk cache.
+    """
     box = build.personal_box(job)
-    rendered = build.render_pdf(job, reserve_box=True)
-    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
-        # Packed once here (every stream compressed, objects in object streams), so that each
-        # client's copy is saved without compressing anything again.
-        packed = _save(pdf, pack=True)
-    return Layer(packed, rendered.pages, box, job.template.page_size(job.paper), job.lang, job.content.title,
-                 job.font_coverage)
+    known = _cached(inputs)
+    if known is None:
+        rendered = build.render_pdf(job, reserve_box=True)
+        with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+            # Packed once here (every stream compressed, objects in object streams), so that
+            # each client's copy is saved without compressing anything again.
+            known = (_save(pdf, pack=True), rendered.pages)
+        if inputs:
+            cache.store("layers", inputs, {"pdf": base64.b64encode(known[0]).decode("ascii"), "pages": known[1]})
+    return Layer(*known, box, job.template.page_size(job.paper), job.lang, job.content.title, job.font_coverage)
+
+
+def _cached(inputs: str | None) -> tuple[bytes, int] | None:
+    data = cache.load("layers", inputs) if inputs else None
+    try:
+        return base64.b64decode(data["pdf"], validate=True), int(data["pages"])
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 #: Letters and marks beyond ASCII that names and notes in European languages use. A client
