@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from handouts import art
-from handouts.build import prepare
+from handouts.build import build_handout, prepare
 from handouts.cli import app
 from handouts.content import load_content
 from handouts.errors import ContentError, OutputError
@@ -254,3 +254,16 @@ def test_a_tool_error_a_command_forgot_to_catch_is_still_one_line(monkeypatch, t
     monkeypatch.setattr("handouts.cli.build.report", late)
     result = runner.invoke(app, ["build", "--out", str(tmp_path)])
     assert (result.exit_code, result.stderr) == (1, "error: cannot open the PDF (hint: open it yourself)\n")
+
+
+@pytest.mark.parametrize("template", ["classic", "large-print"])
+def test_a_note_too_long_for_the_box_keeps_its_field_and_hint_through_the_page_engine(tmp_path, template):
+    """ReportLab re-raises an error from a page hook with 'handle_frameEnd args=()' glued on; ours comes out."""
+    from handouts.errors import LayoutOverflowError
+
+    with pytest.raises(LayoutOverflowError) as caught:
+        build_handout(template=template, client="Ana", note="Breathe slowly. " * 20, out_dir=tmp_path,
+                      project=Project(root=ROOT))
+    [problem] = caught.value.problems
+    assert problem.field == "--note" and problem.message.startswith("the personal box of template")
+    assert problem.hint.startswith("shorten the note to about")

@@ -171,6 +171,7 @@ def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = Fal
         "practice_log": job.practice_log,
         "disclaimer": disclaimer,
         "text_filter": job.font_coverage.text_filter,
+        "text_font": job.font_coverage.font_for,
         "meta": {
             "filename": output_name(content.id, job.template.name),
             "title": title,

@@ -27,8 +27,6 @@ from handouts.errors import GlyphError, Problem
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _WORD = re.compile(r"[^ ]+")
 HINT = "remove it or set fonts in studio.yaml to a TrueType family that has it"
-#: Labels the page footers draw with <drawString>, which cannot change font mid-line.
-DRAWN_LABELS = {("page",), ("page_of",)}
 #: Studio fields that name files or settings rather than print.
 _STUDIO_SETTINGS = {"logo", "colors", "fonts", "paper", "template", "reading_grade_max", "practice_log"}
 
@@ -53,20 +51,15 @@ class Glyphs:
     body: frozenset[int]
     fallback: frozenset[int]
 
-    def problem(self, text: str, body_only: bool = False) -> str | None:
-        """Why ``text`` cannot print, or None. Registers the fallback font when the text needs it.
-
-        ``body_only``: the text is drawn where fonts cannot switch (a drawString line).
-        """
+    def problem(self, text: str) -> str | None:
+        """Why ``text`` cannot print, or None. Registers the fallback font when the text needs it."""
         points = set(map(ord, text.translate(_SPACES)))
         missing = points - self.body
         if not missing:
             return None
         for point in sorted(missing):
             why = _illegal(point)
-            if why is None and body_only:
-                why = "is not in the body font, and this text is drawn where no other font can stand in"
-            elif why is None and point not in self.fallback:
+            if why is None and point not in self.fallback:
                 why = "is in no font this handout uses"
             if why:
                 return f"the character {_name(chr(point))} {why}"
@@ -81,6 +74,10 @@ class Glyphs:
         # Whole words change font, so a word never mixes two designs.
         return _WORD.sub(lambda word: word[0] if self.body.issuperset(map(ord, word[0]))
                          else f'<font name="{fonts.FALLBACK}">{word[0]}</font>', text)
+
+    def font_for(self, text: str) -> str:
+        """The one font to set ``text`` in where fonts cannot change mid-line (``<drawString>``)."""
+        return fonts.BODY if self.body.issuperset(map(ord, text.translate(_SPACES))) else fonts.FALLBACK
 
 
 @lru_cache(maxsize=8)
@@ -109,7 +106,7 @@ def problems(glyphs: Glyphs, texts: Iterator[tuple[tuple, str]], file: Path | st
     """A problem for each text that cannot print, placed by ``locate(path)`` when given."""
     found = []
     for path, text in texts:
-        message = glyphs.problem(text, body_only=bool(prefix) and path[:1] in DRAWN_LABELS)
+        message = glyphs.problem(text)
         if message:
             line, column = locate(path) if locate else (None, None)
             field = prefix + ".".join(map(str, path))

@@ -129,8 +129,8 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     output = io.BytesIO()
     try:
         doc.process(output)
-    except HandoutError:
-        raise
+    except HandoutError as error:
+        raise _as_raised(error) from None
     except LayoutError as exc:
         _raise_ignored(collect, source)  # a tag the engine skipped explains a layout gone wrong best
         raise LayoutOverflowError(_overflow_message(exc), file=source,
@@ -144,6 +144,18 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     return output.getvalue()
 
 
+def _as_raised(error: HandoutError) -> HandoutError:
+    """Our error as we raised it, inside a page hook or a flowable.
+
+    ReportLab re-creates an exception raised in its frame and page handlers
+    with "handle_frameEnd args=()" before its message (``annotateException``),
+    which loses the field and the hint; the error we raised is its context.
+    """
+    while isinstance(error.__context__, HandoutError):
+        error = error.__context__
+    return error
+
+
 #: z3c.rml ends its messages with where in the RML it was: "(file NAME, line 12)".
 _WHERE = re.compile(r"\s*\(file [^()]*, line (\d+)\)\s*$")
 _MAX_MESSAGE = 300
@@ -151,7 +163,7 @@ _MAX_MESSAGE = 300
 
 def _engine_error(text: str, source: str, line: int | None = None) -> RenderError:
     """The engine's complaint, with the rendered RML line it names (mapped to the template later)."""
-    text = " ".join(text.split())
+    text = re.sub(r"^handle_\w+ args=\S* ", "", " ".join(text.split()))  # ReportLab's annotateException
     match = _WHERE.search(text)
     if match:
         text, line = text[: match.start()], int(match.group(1))
