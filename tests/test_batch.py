@@ -108,6 +108,16 @@ def test_stamped_page_looks_like_a_single_build(built, tmp_path, project):
     assert PdfReader(stamped).metadata.title == "Constructive Rest – Mei Chen"
 
 
+def test_pack_pages_look_like_the_clients_own_files(built):
+    pack = pypdfium2.PdfDocument(built.pack)
+    for first, name in [(0, "ana-garcia"), (2, "ana-garcia-2"), (6, "mei-chen")]:
+        own = pypdfium2.PdfDocument(built.out_dir / f"constructive-rest-classic-{name}.pdf")
+        for number in range(2):
+            pictures = [doc[page].render(scale=1).to_pil().convert("RGB")
+                        for doc, page in ((pack, first + number), (own, number))]
+            assert ImageChops.difference(*pictures).getbbox() is None, (name, number)
+
+
 def test_rebuilds_are_byte_identical_whatever_the_jobs(built, tmp_path, project):
     again = batch(project, ROSTERS / "class.csv", tmp_path, class_name=CLASS, jobs=1)
     for path in [*again.built, again.pack]:

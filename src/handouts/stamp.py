@@ -229,14 +229,22 @@ def class_pack(layers: list[Layer], sheets: list[bytes], items: list[PackItem], 
     pack = pikepdf.new()
     shared = _SharedForms(pack, layers)
     opened = [pikepdf.open(io.BytesIO(sheet)) for sheet in sheets]
+    fonts_of: dict[int, pikepdf.Object] = {}  # each sheet's font dictionary, copied once
+    count = 0
     try:
         with pack.open_outline() as outline:
             for item in items:
-                width, height = layers[item.layer].page_size
-                if len(pack.pages) % 2:
-                    pack.add_blank_page(page_size=(width, height))
-                outline.root.append(pikepdf.OutlineItem(item.bookmark, len(pack.pages)))
-                _add_handout(pack, shared[item.layer], opened[item.sheet].pages[item.page], (width, height))
+                size = layers[item.layer].page_size
+                if count % 2:
+                    pack.add_blank_page(page_size=size)
+                    count += 1
+                stamp = opened[item.sheet].pages[item.page].obj
+                if item.sheet not in fonts_of:
+                    fonts_of[item.sheet] = pack.copy_foreign(stamp.Resources.Font)
+                pages = _add_handout(pack, shared[item.layer], pack.copy_foreign(stamp.Contents),
+                                     fonts_of[item.sheet], size)
+                outline.root.append(pikepdf.OutlineItem(item.bookmark, Array([pages[0], Name.Fit])))
+                count += len(pages)
         pack.Root.PageMode = Name.UseOutlines
         pack.Root.Lang = pikepdf.String(info.lang)
         pack.docinfo[Name.Title] = info.title
@@ -248,20 +256,19 @@ def class_pack(layers: list[Layer], sheets: list[bytes], items: list[PackItem], 
             sheet.close()
 
 
-def _add_handout(pack: pikepdf.Pdf, shared: list, stamp: pikepdf.Page, size: tuple[float, float]) -> None:
-    """Page 1 is the stamp page with the first shared form under it; later pages draw their form."""
-    pack.pages.append(stamp)
-    page = pack.pages[-1]
+def _add_handout(pack: pikepdf.Pdf, shared: list, stamp: pikepdf.Object, stamp_fonts: pikepdf.Object,
+                 size: tuple[float, float]) -> list[pikepdf.Object]:
+    """Page 1 draws the first shared form, then the stamp; later pages draw theirs. Returns the pages."""
+    media = Array([0, 0, *size])
     form, _, draw = shared[0]
-    resources = Dictionary({key: value for key, value in page.Resources.items()})
-    resources.XObject = Dictionary({SHARED: form})
-    page.Resources = resources
-    contents = page.obj.get(Name.Contents)
-    page.Contents = Array([draw, *(contents if isinstance(contents, Array) else [contents])])
-    for _, resources, draw in shared[1:]:
-        pack.pages.append(pikepdf.Page(pack.make_indirect(Dictionary(
-            Type=Name.Page, MediaBox=Array([0, 0, *size]), Resources=resources, Contents=draw,
-        ))))
+    pages = [Dictionary(Type=Name.Page, MediaBox=media, Contents=Array([draw, stamp]),
+                        Resources=Dictionary(Font=stamp_fonts, XObject=Dictionary({SHARED: form})))]
+    pages += [Dictionary(Type=Name.Page, MediaBox=media, Resources=resources, Contents=draw)
+              for _, resources, draw in shared[1:]]
+    pages = [pack.make_indirect(page) for page in pages]
+    for page in pages:
+        pack.pages.append(pikepdf.Page(page))
+    return pages
 
 
 def _save(pdf: pikepdf.Pdf, *, pack: bool = False) -> bytes:
