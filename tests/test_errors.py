@@ -97,6 +97,13 @@ def test_a_key_given_twice_names_both_lines(tmp_path):
     assert problem.message == "given twice, at lines 3 and 4"
 
 
+def test_a_key_given_twice_is_reported_with_the_files_other_problems(tmp_path):
+    text = GOOD.replace("title: Constructive Rest\n", "title: Constructive Rest\ntitle: Rest\n", 1).replace(
+        "    steps:\n", "    steps: Lie down.\n    old_steps:\n", 1)
+    fields = [p.field for p in problems_of(content_file(tmp_path, text))]
+    assert {"title", "sections.1.steps", "sections.1.old_steps"} <= set(fields)
+
+
 def test_a_nested_key_given_twice_is_found_too(tmp_path):
     text = GOOD.replace("  - heading: How to do it\n", "  - heading: How to do it\n    heading: How\n", 1)
     [problem] = problems_of(content_file(tmp_path, text))

@@ -9,6 +9,7 @@ HYPOTHESIS_PROFILE=ci runs many more examples (CI sets it).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import ROOT, pdf_text
+from handouts.batch import build_batch
 from handouts.build import build_handout
 from handouts.errors import HandoutError
 from handouts.markup import strip
@@ -103,3 +105,33 @@ def test_a_300_character_word_wraps_inside_its_column():
              for line in page.extract_text().splitlines()]
     pieces = [len(run) for line in lines for run in re.findall("q{2,}", line)]
     assert sum(pieces) == 300 and len(pieces) >= 4  # broken over lines of the column, none lost
+
+
+ROSTER_OUT = STUDIO / "batch"
+
+
+@settings(max_examples=max(5, settings.default.max_examples // 5))
+@given(rows=st.lists(st.fixed_dictionaries({"first_name": GOOD, "last_name": BAD, "note": GOOD}),
+                     min_size=1, max_size=4))
+def test_any_roster_rows_are_built_or_reported_row_by_row(rows):
+    """A roster with any names and notes: each row gets its handout with its name, or a reason; never a crash."""
+    roster = STUDIO / "roster.csv"
+    with roster.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["first_name", "last_name", "note"])
+        writer.writeheader()
+        writer.writerows(rows)
+    try:
+        report = build_batch(roster, project=Project(root=STUDIO), out_dir=ROSTER_OUT, jobs=1, force=True,
+                             date=dt.date(2026, 12, 1))
+    except HandoutError as error:
+        event(f"roster refused: {type(error).__name__}")
+        assert str(error)
+        return
+    event(f"{len(report.built)} built, {len(report.failed)} failed, {len(report.left_out)} left out")
+    assert all(failure.problem.message for failure in report.failed)
+    assert len(report.built) + len(report.failed) + len(report.left_out) >= len(rows)
+    names = [printed(f"{row['first_name']} {row['last_name']}", markdown=False) for row in rows]
+    for path in report.built:
+        assert path.parent == ROSTER_OUT
+        assert any(name in printed(pdf_text(path), markdown=False) for name in names)
+    assert not list(ROSTER_OUT.glob("*.tmp"))

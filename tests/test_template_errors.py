@@ -153,6 +153,15 @@ def test_an_undefined_template_variable_suggests_the_one_the_template_set(studio
     assert "'margn' is undefined" in problem.message and problem.hint.startswith("did you mean 'margin'?")
 
 
+def test_a_typo_passed_into_a_macro_is_reported_where_it_was_written(studio_dir):
+    """StrictUndefined fails inside the macro that uses the value; the typo is in the caller."""
+    folder = a_template(studio_dir, main=[("{{ m.safety(content, labels) }}", "{{ m.safety(content, lables) }}")])
+    problem = build_mine(studio_dir, TemplateError)
+    assert (Path(problem.file), problem.line) == (folder / "handout.rml.j2",
+                                                   line_of((folder / "handout.rml.j2").read_text(), "lables"))
+    assert problem.hint.startswith("did you mean 'labels'?")
+
+
 def test_a_misspelled_macro_suggests_the_macro_meant(studio_dir):
     folder = a_template(studio_dir, main=[("{{ m.sections(content) }}", "{{ m.sectons(content) }}")])
     problem = build_mine(studio_dir, TemplateError)

@@ -68,7 +68,7 @@ def check_file(file: Path, studio: Studio | None, studio_file: Path | None = Non
     checked too (a missing label prints in English).
     """
     try:
-        located = load_yaml(file)
+        located = load_yaml(file, strict=False)
     except ContentError as error:
         return Checked(file, None, list(error.problems))
     content, problems = content_problems(located)

@@ -236,9 +236,9 @@ def _image_problems(located: LocatedData) -> list[Problem]:
 def content_problems(located: LocatedData) -> tuple[Content | None, list[Problem]]:
     """A parsed content file's model (if valid) and every schema and cross-reference problem."""
     try:
-        content, problems = validate(located, Content), []
+        content, problems = validate(located, Content), list(located.problems)
     except ContentError as error:
-        content, problems = None, list(error.problems)
+        content, problems = None, located.problems + error.problems
     if isinstance(located.data, dict):
         problems += _cross_references(located) + _image_problems(located)
     return (content if not problems else None), problems
@@ -246,7 +246,7 @@ def content_problems(located: LocatedData) -> tuple[Content | None, list[Problem
 
 def load_content(file: Path) -> Content:
     """Read a content file; every schema and cross-reference problem at once."""
-    content, problems = content_problems(load_yaml(file))
+    content, problems = content_problems(load_yaml(file, strict=False))
     if problems:
         raise ContentError.collected(problems)
     return content

@@ -10,6 +10,7 @@ replaces and change a single block.
 from __future__ import annotations
 
 import difflib
+import linecache
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -168,7 +169,8 @@ def render_rml(project: Project, template: Template, context: dict) -> str:
             hint="check that every {{ has its }} and every {% if %} / {% for %} its {% end... %}",
         ) from None
     except jinja2.UndefinedError as exc:
-        file, line = _template_frame(exc)
+        wrong = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", exc.message or "")
+        file, line = _template_frame(exc, wrong and (wrong.group(1) or wrong.group(2)))
         message = re.sub(r"'(?:[\w.]+\.)?(\w+) object' has no attribute", r"\1 has no field", exc.message or "")
         message = message.replace("TemplateModule has no field", "the imported macros have no")
         raise TemplateError(
@@ -225,16 +227,23 @@ def _undefined_hint(message: str, known: set[str]) -> str:
     return f"did you mean '{close[0]}'? {readme}" if close else readme
 
 
-def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
-    """The innermost template file and line in a traceback, if any."""
-    found = (None, None)
+def _template_frame(exc: BaseException, word: str | None = None) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a traceback, if any.
+
+    With ``word`` (an undefined name), the innermost line that writes it: a
+    typo passed into a macro fails inside the macro, but was made in the caller.
+    """
+    frames = []
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            found = (filename, tb.tb_lineno)
+            frames.append((filename, tb.tb_lineno))
         tb = tb.tb_next
-    return found
+    for filename, line in reversed(frames if word else []):
+        if re.search(rf"\b{re.escape(word)}\b", linecache.getline(filename, line)):
+            return filename, line
+    return frames[-1] if frames else (None, None)
 
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")

@@ -99,6 +99,7 @@ class LocatedData:
         self.locations = locations
         self.file = file
         self.scalars = scalars or {}  # the text written for each number or yes/no
+        self.problems: list[Problem] = []  # found while reading (a key given twice), for the caller to report
 
     def locate(self, path: PathKey) -> Location | tuple[None, None]:
         """The position of ``path``, or of its nearest located parent."""
@@ -183,8 +184,12 @@ def _syntax_hint(problem: str, line_text: str) -> str:
     return "check the indentation here and on the line above, and quote text that starts with a symbol"
 
 
-def load_yaml(file: Path) -> LocatedData:
-    """Parse a YAML file, keeping positions; syntax errors and repeated keys name their lines."""
+def load_yaml(file: Path, *, strict: bool = True) -> LocatedData:
+    """Parse a YAML file, keeping positions; syntax errors and repeated keys name their lines.
+
+    A key given twice is an error at once, or with ``strict=False`` a problem
+    in ``LocatedData.problems``, reported with the file's schema errors.
+    """
     text = read_text(file)
     loader = _LocatingLoader(text)
     try:
@@ -207,10 +212,12 @@ def load_yaml(file: Path) -> LocatedData:
         raise ContentError(f"YAML: {exc}", file=file) from None
     finally:
         loader.dispose()
-    if loader.duplicates:
-        raise ContentError.collected([
-            Problem(f"given twice, at lines {first[0]} and {line}", file, line, column, ".".join(map(str, path)),
-                    "keep one of them (YAML would silently use only the last)")
-            for path, first, (line, column) in loader.duplicates
-        ])
-    return LocatedData(data, loader.locations, file, loader.scalars)
+    located = LocatedData(data, loader.locations, file, loader.scalars)
+    located.problems = [
+        Problem(f"given twice, at lines {first[0]} and {line}", file, line, column, ".".join(map(str, path)),
+                "keep one of them (YAML would silently use only the last)")
+        for path, first, (line, column) in loader.duplicates
+    ]
+    if strict and located.problems:
+        raise ContentError.collected(located.problems)
+    return located
