@@ -274,3 +274,10 @@ def test_a_note_too_long_for_the_box_keeps_its_field_and_hint_through_the_page_e
     [problem] = caught.value.problems
     assert problem.field == "--note" and problem.message.startswith("the personal box of template")
     assert problem.hint.startswith("shorten the note to about")
+
+
+@pytest.mark.parametrize("lang", ["../../../etc/passwd", "en/../../x", "/etc/passwd"])
+def test_a_language_that_climbs_out_of_the_content_folder_finds_nothing(tmp_path, lang):
+    with pytest.raises(ContentError, match="no content 'constructive-rest' in language"):
+        build_handout(lang=lang, out_dir=tmp_path, project=Project(root=ROOT))
+    assert list(tmp_path.iterdir()) == []
