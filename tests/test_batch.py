@@ -299,3 +299,6 @@ def test_cli_roster_problems_are_one_line(tmp_path):
     assert result.stderr.startswith(f"error: {roster}:1: the roster has no name column")
     assert not (tmp_path / "out").exists()
     assert runner.invoke(app, ["batch", str(roster), "--jobs", "0"]).exit_code == 2
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    unwritable = runner.invoke(app, ["batch", str(ROSTERS / "class.csv"), "--out", str(tmp_path / "a-file" / "out")])
+    assert unwritable.exit_code == 1 and unwritable.stderr.startswith(f"error: cannot write to {tmp_path / 'a-file' / 'out'}")

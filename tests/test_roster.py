@@ -134,8 +134,10 @@ def test_bad_rows_are_reported_at_their_row_and_the_rest_kept(tmp_path):
                            "Ana,García,,\n,,es,\nBea,Ruiz,english!,\nCai,Wu,,maybe\nDan,Lee,pt-BR,yes\n")
     roster = read_roster(path)
     assert [c.name for c in roster.clients] == ["Ana García", "Dan Lee"]
-    assert [(p.file, p.line, p.field) for p in roster.problems] == [(path, 3, None), (path, 4, "lang"), (path, 5, "large_print")]
-    assert str(roster.problems[0]) == f"{path}:3: row has no client name (hint: fill in the name, or delete the row)"
+    problems = [bad.problem for bad in roster.problems]
+    assert [(bad.row, bad.name) for bad in roster.problems] == [(3, ""), (4, "Bea Ruiz"), (5, "Cai Wu")]
+    assert [(p.file, p.line, p.field) for p in problems] == [(path, 3, None), (path, 4, "lang"), (path, 5, "large_print")]
+    assert str(problems[0]) == f"{path}:3: row has no client name (hint: fill in the name, or delete the row)"
 
 
 def test_a_roster_without_a_name_column_is_one_error(tmp_path):

@@ -24,12 +24,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from handouts import build, fonts, glyphs, manifest
-from handouts.errors import HandoutError, Problem
+from handouts.errors import HandoutError, OutputError, Problem
 from handouts.labels import format_date
 from handouts.models import Personal
 from handouts.output import output_name, settle, write_atomic
 from handouts.project import Project
-from handouts.roster import Client, LeftOut, read_roster
+from handouts.roster import Client, LeftOut, RowProblem, read_roster
 from handouts.stamp import (
     Layer, PackInfo, PackItem, StampSheet, Stamper, class_pack, primer, shared_layer, stamped_handout,
 )
@@ -42,15 +42,6 @@ CHUNK = 100
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A roster row that got no handout, and why."""
-
-    row: int
-    name: str
-    problem: Problem
-
-
 @dataclass
 class BatchReport:
     """What a batch did: every client is in exactly one of built, up_to_date, left_out, failed."""
@@ -60,7 +51,7 @@ class BatchReport:
     built: list[Path] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
-    failed: list[Failure] = field(default_factory=list)
+    failed: list[RowProblem] = field(default_factory=list)
     pack: Path | None = None
     pack_built: bool = False
 
@@ -118,8 +109,13 @@ def build_batch(
     project = project or Project.discover()
     out_dir = Path(out_dir or project.default_out_dir())
     read = read_roster(Path(roster))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}",
+                          hint="pass --out DIR with a folder you may write to") from None
     report = BatchReport(read.file, out_dir, left_out=read.left_out)
-    report.failed += [Failure(p.line or 0, "", p) for p in read.problems]
+    report.failed += read.problems
     plan = _Plan(project, content, template, class_name or None, date or build.today(), read.file)
     last = manifest.load(out_dir)
     entries = [_mark(entry, last, out_dir, force) for entry in plan.entries(read.clients, report)]
@@ -232,11 +228,11 @@ class _Plan:
             entries.append(Entry(len(entries), client, key, name, info, digest, True))
         return entries
 
-    def failure(self, client: Client, problem: Problem) -> Failure:
+    def failure(self, client: Client, problem: Problem) -> RowProblem:
         """The row's own place first; the file the problem is in (a template, the content) in the hint."""
         where = problem.where()
         hint = "; ".join(part for part in (problem.hint, f"in {where}" if where else None) if part)
-        return Failure(client.row, client.name, Problem(problem.message, file=self.roster, line=client.row,
+        return RowProblem(client.row, client.name, Problem(problem.message, file=self.roster, line=client.row,
                                                         field=problem.field, hint=hint or None))
 
     def layers(self, keys: set, entries: list[Entry], report: BatchReport) -> dict[tuple, Layer]:
@@ -262,9 +258,7 @@ def unique_name(name: str, taken: set[str]) -> str:
 
 def _mark(entry: Entry, last: manifest.Manifest, out_dir: Path, force: bool) -> Entry:
     """Mark an entry up to date when its inputs are unchanged and its file is still there."""
-    if not force and last.current(out_dir, entry.name, entry.digest):
-        return Entry(entry.index, entry.client, entry.layer, entry.name, entry.personal, entry.digest, False)
-    return entry
+    return replace(entry, write=force or not last.current(out_dir, entry.name, entry.digest))
 
 
 def _tasks(entries: list[Entry], want_pack: bool, out_dir: Path) -> list[Task]:

@@ -71,6 +71,15 @@ class LeftOut:
     status: str
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that gets no handout, and why (the problem names the roster and the row)."""
+
+    row: int
+    name: str
+    problem: Problem
+
+
 @dataclass
 class Roster:
     """What a roster file holds: clients to print, bookings left out, rows that are wrong."""
@@ -78,7 +87,7 @@ class Roster:
     file: Path
     clients: list[Client] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
 
 
 def normalise_header(text: str) -> str:
@@ -133,7 +142,8 @@ def _add_row(roster: Roster, number: int, values: dict[str, str]) -> None:
         return
 
     def problem(message: str, field: str | None = None, hint: str | None = None) -> None:
-        roster.problems.append(Problem(message, file=roster.file, line=number, field=field, hint=hint))
+        roster.problems.append(RowProblem(number, name, Problem(message, file=roster.file, line=number,
+                                                                field=field, hint=hint)))
 
     if not name:
         return problem("row has no client name", hint="fill in the name, or delete the row")
