@@ -367,3 +367,55 @@ def test_cli_templates_show_uses_a_paper_the_template_prints_on(studio_dir, tmp_
     assert result.exit_code == 0, result.output
     listed = runner.invoke(app, ["--project", str(studio_dir), "templates"], env={"COLUMNS": "200"}).stdout
     assert "a4-only (studio)" in listed and "classic " in listed
+
+
+def filled(pdf: bytes, top: float, bottom: float) -> list[float]:
+    """Per page, how far down its text frame (``top``/``bottom`` points from the page's top/bottom)
+    ink reaches: 1.0 is a full page. Pixels, so a picture counts as much as text."""
+    fills = []
+    for number in range(len(PdfReader(io.BytesIO(pdf)).pages)):
+        image = grey(pdf, number)
+        rows = [y for y in range(int(top), int(image.height - bottom))
+                if image.crop((0, y, image.width, y + 1)).getextrema()[0] < 200]
+        fills.append((max(rows, default=top) - top) / (image.height - bottom - top))
+    return fills
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("personal", [False, True])
+def test_large_print_wastes_no_paper(rendered, paper, lang, personal):
+    """Every page but the last is at least 70 % full: headings keep two lines of their
+    text, not whole paragraphs, and the picture and boxes do not jump a page for a few points."""
+    result = rendered("large-print", paper, lang, personal=personal)
+    fills = filled(result.pdf, top=54, bottom=54 + 3 * 16 + 14)
+    assert min(fills[:-1]) >= 0.7, [f"{fill:.0%}" for fill in fills]
+
+
+def char_sizes(pdf: bytes, page: int, phrase: str) -> list[tuple[float, int]]:
+    """Font size and weight of each character of ``phrase`` where it first prints on ``page``."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = document[page].get_textpage()
+        start = text.get_text_range().replace("\r\n", "\n").find(phrase)
+        assert start >= 0, f"{phrase!r} not on page {page + 1}"
+        return [(raw.FPDFText_GetFontSize(text, i), raw.FPDFText_GetFontWeight(text, i))
+                for i in range(start, start + len(phrase)) if not text.get_text_range(i, 1).isspace()]
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_large_print_is_large_where_a_client_reads(rendered, paper):
+    pdf = rendered("large-print", paper, "en", personal=True).pdf
+    name = char_sizes(pdf, 0, "Zoë Łukasz")
+    assert min(size for size, _ in name) >= 20 and min(weight for _, weight in name) >= 600
+    for phrase in ("1 December 2026", "A folded towel under your head", "Harbour Light Movement Studio",
+                   "5 to 20 minutes"):
+        assert min(size for size, _ in char_sizes(pdf, 0, phrase)) >= 16, phrase
+    last = len(PdfReader(io.BytesIO(pdf)).pages) - 1
+    for page, phrase in ((0, "Page 1 of"), (last, "Weppler CH"), (last, "Website")):
+        assert min(size for size, _ in char_sizes(pdf, page, phrase)) >= 14, phrase

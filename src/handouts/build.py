@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, branding, fit, fonts, glyphs, personal, render
+from handouts import __version__, art, branding, fit, fonts, glyphs, personal, render
 from handouts.check import check_file
 from handouts.content import load_studio, picture_problem
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
@@ -151,9 +151,11 @@ def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = Fal
     width, height = job.template.page_size(job.paper)
     rect = job.template.box_rect(job.paper) if (personal_info or reserve_box) else None
     content, studio = job.content, job.studio
-    image = None
+    image, aspect = None, None
     if content.illustration:
         image = str((job.content_file.parent / content.illustration.file).resolve())
+        picture_w, picture_h = art.picture_size(Path(image))
+        aspect = picture_h / picture_w
     title = handout_title(content.title, personal_info.client if personal_info else None)
     disclaimer = content.disclaimer or studio.disclaimer_for(content.lang)[0] or ""
     return {
@@ -166,6 +168,7 @@ def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = Fal
         "box": {"x": rect[0], "y": rect[1], "width": rect[2], "height": rect[3]} if rect else None,
         "personal": personal_info,
         "image": image,
+        "image_aspect": aspect,
         "logo": {"file": str(job.logo.file), "aspect": job.logo.aspect} if job.logo else None,
         "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
         "practice_log": job.practice_log,
