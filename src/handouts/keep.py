@@ -26,9 +26,18 @@ class KeepWithStart(KeepTogether):
         used = sum(f.wrapOn(self.canv, aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in heads)
         room = aH - used - body.getSpaceBefore()
         pieces = body.splitOn(self.canv, aW, room) if room > 0 else []
-        if len(pieces) < 2:
+        if len(pieces) < 2 or not _keeps_text(body, pieces):
             return super().split(aW, aH)
         return [*heads, *pieces]
+
+
+def _keeps_text(body, pieces) -> bool:
+    """Whether the split falls between whole words: a word too long for the
+    line would otherwise break across pages (the old way moves it whole)."""
+    if not all(hasattr(f, "getPlainText") for f in (body, pieces[0])):
+        return True
+    first = pieces[0].getPlainText().split()
+    return body.getPlainText().split()[:len(first)] == first
 
 
 def install() -> None:
