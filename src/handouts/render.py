@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handouts import __version__, cache, fonts, keep
+from handouts import __version__, cache, fonts
 from handouts.errors import HandoutError, LayoutOverflowError, RenderError
 
 PageHook = Callable[[object, int], None]
@@ -119,7 +119,6 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
         opened = re.search(r"mismatch: \S+ line (\d+)", exc.msg)
         line = int(opened.group(1)) if opened else exc.lineno
         raise _engine_error(f"rendered RML is not valid XML: {exc.msg}", source, line) from None
-    keep.install()
     doc = document.Document(root, canvasClass=_canvas_class(info))
     doc.filename = source
     if pages is not None:
