@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from handouts.build import prepare, render_pdf
-from handouts.fit import tightest
 from handouts.models import Personal
 from handouts.project import Project
 from handouts.templating import template_names

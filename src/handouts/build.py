@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, art, branding, fit, fonts, glyphs, personal, render
+from handouts import __version__, art, branding, fonts, glyphs, personal, render
 from handouts.check import check_file
 from handouts.content import load_studio, picture_problem
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
