@@ -169,7 +169,8 @@ def single_handout_size() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 30, 300, 1000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 30, 300, 1000],
+                        help="class sizes for the library runs (none: only the whole command)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--plain-max", type=int, default=1000, help="largest class for the plain path")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -183,14 +184,14 @@ def main() -> None:
     one = single_handout_size()
     print(f"one personalised handout from `handouts build`: {one / 1024:.0f} KiB")
     print(f"{'clients':>7}  {'path':8} {'seconds':>8} {'handouts/s':>10} {'ms/handout':>10} {'cpu s':>7} "
-          f"{'peak MB':>8} {'pack KiB':>9} {'pack/one':>8}")
+          f"{'peak MB':>8} {'file KiB':>8} {'pack KiB':>9} {'pack/one':>8}")
     for size in args.sizes:
         for path in ("stamped", "plain"):
             if path == "plain" and size > args.plain_max:
                 continue
             r = measure(path, size, args.jobs)
             print(f"{size:>7}  {path:8} {r['seconds']:8.2f} {size / r['seconds']:10.0f} "
-                  f"{1000 * r['seconds'] / size:10.1f} {r['cpu']:7.2f} {r['peak_mb']:8.0f} "
+                  f"{1000 * r['seconds'] / size:10.1f} {r['cpu']:7.2f} {r['peak_mb']:8.0f} {r['handout'] / 1024:8.0f} "
                   f"{r['pack'] / 1024:9.0f} {r['pack'] / one:8.2f}", flush=True)
     print("whole `handouts batch` command (new process), seconds wall (CPU of all its processes):")
     print("  clients | empty cache and folder | shared pages cached, new folder | all up to date")
