@@ -128,3 +128,7 @@ def test_a_remembered_page_count_never_prints_a_wrong_total(project, tmp_path, m
     again = render_pdf(job)
     assert again.pdf == first.pdf and again.pages == first.pages
     assert f"Page 1 of {first.pages}" in pdf_text(again.pdf)
+
+
+def test_keywords_name_the_content_template_and_language(default_pdf):
+    assert PdfReader(default_pdf).metadata["/Keywords"] == "constructive-rest, classic, en"

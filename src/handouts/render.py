@@ -50,8 +50,11 @@ def _canvas_class(info: PdfInfo):
             # Never the base-14 Helvetica, not even as the unused initial font.
             kwargs["initialFontName"] = fonts.STYLES["regular"]
             super().__init__(*args, **kwargs)
-            self.setKeywords(", ".join(info.keywords))
             self.marks = info.marks = []  # a new canvas per pass: keep the last pass's marks
+
+        def setKeywords(self, keywords):
+            # platypus sets its own (empty) keywords after the canvas is made.
+            super().setKeywords(keywords or info.keywords)
 
         def showPage(self):
             info.pages = self.getPageNumber()
