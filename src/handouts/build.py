@@ -232,15 +232,12 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: 
             if page_number == 1:
                 box.paint(canvas, box.layout(personal_info))
 
-    info = render.PdfInfo(lang=job.lang, keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
+    info = render.PdfInfo(lang=job.lang, template=job.template.name,
+                          keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
     source = str(job.template.folder / "handout.rml.j2")
     kept = write_atomic(keep_rml.parent, keep_rml.name, rml.encode("utf-8")) if keep_rml else None
     try:
         pdf = render.rml_to_pdf(rml, info, source=source)
-    except LayoutOverflowError as error:
-        if f"template '{job.template.name}'" not in error.problems[0].message:
-            error.problems[0].message = f"template '{job.template.name}': {error.problems[0].message}"
-        raise
     except RenderError as error:
         point_at_template(job.project, job.template, rml, error, kept)
         raise

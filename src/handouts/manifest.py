@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from handouts import __version__, build
+from handouts import __version__, build, cache
 from handouts.output import write_atomic
 
 NAME = ".handouts-batch.json"
@@ -25,7 +25,7 @@ NAME = ".handouts-batch.json"
 
 def digest(*parts) -> str:
     """A hash of JSON-able parts (dates and paths as text)."""
-    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return cache.key(json.dumps(parts, default=str, ensure_ascii=False))
 
 
 @lru_cache(maxsize=1)

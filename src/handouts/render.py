@@ -26,6 +26,7 @@ class PdfInfo:
     """What goes into the PDF besides the pages."""
 
     lang: str
+    template: str = ""  # named in layout errors
     keywords: list[str] = field(default_factory=list)
     page_hook: PageHook | None = None
     pages: int = 0  # set while rendering: pages of the final pass
@@ -136,7 +137,8 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
         raise _as_raised(error) from None
     except LayoutError as exc:
         _raise_ignored(collect, source)  # a tag the engine skipped explains a layout gone wrong best
-        raise LayoutOverflowError(_overflow_message(exc), file=source,
+        where = f"template '{info.template}': " if info.template else ""
+        raise LayoutOverflowError(where + _overflow_message(exc), file=source,
                                   hint="shorten that part of the content, or choose a layout that can grow") from exc
     except (ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
         _raise_ignored(collect, source)
