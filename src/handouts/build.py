@@ -14,7 +14,7 @@ from pathlib import Path
 
 from handouts import __version__, art, branding, fonts, glyphs, personal, render
 from handouts.check import check_file
-from handouts.content import load_studio, picture_problem
+from handouts.content import load_studio, picture_problems
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
 from handouts.labels import load_labels
 from handouts.markup import strip
@@ -109,8 +109,8 @@ def prepare(
     fonts.use(font_set)
     labels = load_labels(project, loaded.lang)
     glyphs.check_inputs(glyphs.for_fonts(font_set), loaded, content_file, studio, studio_file, labels)
-    if loaded.illustration and (broken := picture_problem(content_file, loaded.illustration.file)):
-        raise ContentError.collected([broken])
+    if broken := picture_problems(content_file, loaded):
+        raise ContentError.collected(broken)
     log, log_warnings = _practice_log(chosen, studio.practice_log if practice_log is None else practice_log)
     return Job(project, loaded, content_file, studio, studio_file, chosen, paper,
                labels, logo=branding.load_logo(studio, studio_file), practice_log=log,
@@ -160,8 +160,8 @@ def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = Fal
     disclaimer = content.disclaimer or studio.disclaimer_for(content.lang)[0] or ""
     return {
         "content": content,
-        # studio.disclaimer too is the one text to print, so no layout can print a mapping
-        "studio": studio.model_copy(update={"disclaimer": disclaimer}),
+        # studio.disclaimer and studio.tagline are the texts to print, so no layout can print a mapping
+        "studio": studio.model_copy(update={"disclaimer": disclaimer, "tagline": studio.tagline_for(content.lang)}),
         "labels": job.labels,
         "colors": studio.colors,
         "page": {"width": width, "height": height, "paper": job.paper},

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import readability
+from handouts import glyphs, readability
 from handouts.content import content_problems, validate
 from handouts.errors import ContentError, Problem
 from handouts.labels import missing_labels
-from handouts.markup import strip
+from handouts.markup import cited_ids, strip
 from handouts.models import Content, Studio
 from handouts.project import Project
 from handouts.yamlload import LocatedData, PathKey, load_yaml
@@ -206,8 +206,10 @@ def _balance(located: LocatedData) -> list[Problem]:
 
 
 def _uncited(located: LocatedData) -> list[Problem]:
-    """A reference no view cites is printed for nothing: a warning."""
+    """A reference that no view and no ``[@id]`` in the text cites is printed for nothing: a warning."""
     cited = {source for _, position, _ in _positions(located) for source in _texts(position.get("sources"))}
+    cited |= {ref for path, text in glyphs.strings(located.data) if path[:1] != ("references",)
+              for ref in cited_ids(text)}
     references = located.get(("references",))
     problems = []
     for index, reference in enumerate(references if isinstance(references, list) else []):

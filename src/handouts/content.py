@@ -14,6 +14,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from handouts.errors import ContentError, Problem
+from handouts.glyphs import strings
+from handouts.markup import cited_ids
 from handouts.models import Content, Studio
 from handouts.project import is_inside
 from handouts.yamlload import LocatedData, load_yaml
@@ -156,8 +158,24 @@ def validate(located: LocatedData, model: type[Model]) -> Model:
         raise ContentError.collected(problems) from None
 
 
+def _citations(located: LocatedData, ids: list) -> list[Problem]:
+    """Every ``[@id]`` in the text must name a reference."""
+    problems = []
+    for path, text in strings(located.data):
+        if path[:1] == ("references",):
+            continue
+        for ref in cited_ids(text):
+            if ref not in ids:
+                line, column = located.locate(path)
+                close = difflib.get_close_matches(ref, [str(i) for i in ids], n=1)
+                hint = f"did you mean '[@{close[0]}]'?" if close else "add it under references:, or correct the id"
+                problems.append(Problem(f"cites '[@{ref}]', which is not in references", located.file,
+                                        line, column, ".".join(map(str, path)), hint))
+    return problems
+
+
 def _cross_references(located: LocatedData) -> list[Problem]:
-    """Source ids must name a reference; reference ids must be unique.
+    """Source ids and citations must name a reference; reference ids must be unique.
 
     Read from the raw data, so a dangling id is reported together with any
     schema error in the same file.
@@ -181,7 +199,7 @@ def _cross_references(located: LocatedData) -> list[Problem]:
                 hint = f"did you mean '{close[0]}'?" if close else "add it under references:"
                 problems.append(Problem(f"source '{source}' is not in references", located.file,
                                         line, column, ".".join(map(str, loc)), hint))
-    return problems
+    return problems + _citations(located, ids)
 
 
 def outside(name: str) -> bool:
@@ -194,43 +212,62 @@ def outside(name: str) -> bool:
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 
 
-def picture_problem(file: Path, name: str) -> Problem | None:
-    """A corrupt, truncated or sizeless illustration, at its line in ``file``.
+def picture_fields(content: Content) -> list[tuple[tuple, str]]:
+    """Each picture of a handout: its path in the file (``("illustration", "file")``...) and its file name."""
+    found = [(("illustration", "file"), content.illustration.file)] if content.illustration else []
+    found += [(("sections", index, "picture", "file"), section.picture.file)
+              for index, section in enumerate(content.sections) if section.picture]
+    return found
+
+
+def picture_problems(file: Path, content: Content) -> list[Problem]:
+    """Corrupt, truncated or sizeless pictures, each at its line in ``file``.
 
     Run once the handout's fonts are registered: SVG text is measured with them.
     """
     from handouts.art import picture_size
 
-    try:
-        width, height = picture_size(file.parent / name)
-        broken = None if width > 0 and height > 0 else "the picture has no size"
-    except ContentError as error:
-        broken = error.problems[0].message
-    if broken is None:
-        return None
-    line, column = load_yaml(file).locate(("illustration", "file"))
-    return Problem(f"{name}: {broken}", file, line, column, "illustration.file",
-                   "open it in an image editor and save it again (an SVG needs a width and height or a viewBox)")
+    problems = []
+    for path, name in picture_fields(content):
+        try:
+            width, height = picture_size(file.parent / name)
+            broken = None if width > 0 and height > 0 else "the picture has no size"
+        except ContentError as error:
+            broken = error.problems[0].message
+        if broken is not None:
+            line, column = load_yaml(file).locate(path)
+            problems.append(Problem(
+                f"{name}: {broken}", file, line, column, ".".join(map(str, path)),
+                "open it in an image editor and save it again (an SVG needs a width and height or a viewBox)"))
+    return problems
+
+
+def _raw_picture_paths(located: LocatedData) -> list[tuple[tuple, str]]:
+    """Picture paths as written, read from the raw data (so they are checked even when the schema fails)."""
+    found = [("illustration", "file")]
+    sections = located.get(("sections",))
+    found += [("sections", index, "picture", "file") for index in range(len(sections))] \
+        if isinstance(sections, list) else []
+    return [(path, name) for path in found if isinstance(name := located.get(path), str)]
 
 
 def _image_problems(located: LocatedData) -> list[Problem]:
-    """The illustration must be a picture file inside the content's own folder."""
-    name = located.get(("illustration", "file"))
-    if not isinstance(name, str):
-        return []
-    path, folder = located.file.parent / name, located.file.parent
-    message, hint = None, "paths are relative to the content file, e.g. images/rest.svg"
-    if outside(name) or not is_inside(path, folder):
-        message = f"image path {name!r} leads outside the content folder"
-        hint = f"put the picture in {folder / 'images'} and write images/<name>"
-    elif not path.is_file():
-        message = f"image not found: {name}"
-    elif path.suffix.lower() not in IMAGE_TYPES:
-        message, hint = f"not a picture format a handout can print: {name}", "use SVG, PNG or JPEG"
-    if message is None:
-        return []
-    line, column = located.locate(("illustration", "file"))
-    return [Problem(message, located.file, line, column, "illustration.file", hint)]
+    """Every picture must be a picture file inside the content's own folder."""
+    problems, folder = [], located.file.parent
+    for field_path, name in _raw_picture_paths(located):
+        path = folder / name
+        message, hint = None, "paths are relative to the content file, e.g. images/rest.svg"
+        if outside(name) or not is_inside(path, folder):
+            message = f"image path {name!r} leads outside the content folder"
+            hint = f"put the picture in {folder / 'images'} and write images/<name>"
+        elif not path.is_file():
+            message = f"image not found: {name}"
+        elif path.suffix.lower() not in IMAGE_TYPES:
+            message, hint = f"not a picture format a handout can print: {name}", "use SVG, PNG or JPEG"
+        if message is not None:
+            line, column = located.locate(field_path)
+            problems.append(Problem(message, located.file, line, column, ".".join(map(str, field_path)), hint))
+    return problems
 
 
 def content_problems(located: LocatedData) -> tuple[Content | None, list[Problem]]:

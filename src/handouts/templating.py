@@ -110,14 +110,18 @@ def find_template(project: Project, name: str) -> Template:
     return Template(name, meta.parent, validate(load_yaml(meta), TemplateInfo))
 
 
+def _cite(context) -> markup.Cite:
+    return markup.citation_links(context.get("refs") or {})
+
+
 @jinja2.pass_context
 def _md(context, text):
-    return markup.paragraphs(text, context.get("text_filter", str))
+    return markup.paragraphs(text, context.get("text_filter", str), _cite(context))
 
 
 @jinja2.pass_context
 def _inline(context, text):
-    return markup.inline(text, context.get("text_filter", str))
+    return markup.inline(text, context.get("text_filter", str), _cite(context))
 
 
 @jinja2.pass_context
