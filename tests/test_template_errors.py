@@ -44,24 +44,24 @@ def test_an_undefined_value_in_a_base_macro_names_the_studio_file_and_line(studi
 
 
 def test_a_jinja_syntax_error_names_the_file_and_line(studio_dir):
-    file, line = override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
-                          "{{ m.sections(content) }")
+    file, line = override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }}",
+                          "{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }")
     with pytest.raises(TemplateError, match="template syntax") as caught:
         build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
     assert (str(caught.value.problems[0].file), caught.value.problems[0].line) == (str(file), line)
 
 
 def test_a_template_that_fails_while_rendering_names_its_line(studio_dir):
-    file, line = override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
-                          "{{ m.sections(content) }}{{ content.title + 1 }}")
+    file, line = override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }}",
+                          "{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }}{{ content.title + 1 }}")
     with pytest.raises(TemplateError) as caught:
         build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
     assert (str(caught.value.problems[0].file), caught.value.problems[0].line) == (str(file), line)
 
 
 def test_a_bad_rml_attribute_names_the_template_and_rml_line_and_keep_rml_keeps_it(studio_dir):
-    override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
-             '{{ m.sections(content) }}\n<spacer length="tall"/>')
+    override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }}",
+             '{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }}\n<spacer length="tall"/>')
     out = studio_dir / "out"
     with pytest.raises(RenderError) as caught:
         build_handout(project=Project(root=studio_dir), out_dir=out)
@@ -78,8 +78,8 @@ def test_a_bad_rml_attribute_names_the_template_and_rml_line_and_keep_rml_keeps_
 
 
 def test_broken_rml_xml_names_the_rendered_line(studio_dir):
-    override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content) }}",
-             "{{ m.sections(content) }}\n<para>open</b>")
+    override(studio_dir, CLASSIC, "classic/handout.rml.j2", "{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }}",
+             "{{ m.sections(content, picture_w=col_w * fit.picture, room=col_w) }}\n<para>open</b>")
     with pytest.raises(RenderError, match=r"not valid XML: .*\(rendered RML line \d+\)"):
         build_handout(project=Project(root=studio_dir), out_dir=studio_dir / "out")
 
@@ -163,7 +163,7 @@ def test_a_typo_passed_into_a_macro_is_reported_where_it_was_written(studio_dir)
 
 
 def test_a_misspelled_macro_suggests_the_macro_meant(studio_dir):
-    folder = a_template(studio_dir, main=[("{{ m.sections(content) }}", "{{ m.sectons(content) }}")])
+    folder = a_template(studio_dir, main=[("{{ m.sections(content, ", "{{ m.sectons(content, ")])
     problem = build_mine(studio_dir, TemplateError)
     assert problem.line == line_of((folder / "handout.rml.j2").read_text(), "m.sectons")
     assert problem.message == "template uses an undefined value: the imported macros have no 'sectons'"
@@ -171,12 +171,12 @@ def test_a_misspelled_macro_suggests_the_macro_meant(studio_dir):
 
 
 def test_a_bad_attribute_value_is_mapped_back_to_the_template_line(studio_dir):
-    folder = a_template(studio_dir, main=[('leftPadding="0" rightPadding="0" topPadding="4"',
-                                           'leftPadding="zero" rightPadding="0" topPadding="4"')])
+    folder = a_template(studio_dir, main=[('<frame id="main" x1="{{ margin }}"',
+                                           '<frame id="main" x1="zero"')])
     problem = build_mine(studio_dir, RenderError)
     text = (folder / "handout.rml.j2").read_text(encoding="utf-8")
     assert Path(problem.file) == folder / "handout.rml.j2"
-    assert problem.line == line_of(text, 'leftPadding="zero"')
+    assert problem.line == line_of(text, 'x1="zero"')  # each frame is one line of its own
     assert "'zero' is not a valid measurement" in problem.message and "rendered RML line" in problem.message
     assert "--keep-rml" in problem.hint
     assert not (studio_dir / "out").exists()

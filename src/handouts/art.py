@@ -13,6 +13,8 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab.platypus.flowables import Flowable
+
 from handouts import fonts
 from handouts.errors import ContentError
 
@@ -84,16 +86,44 @@ def picture_size(file: Path) -> tuple[float, float]:
     return drawing.width, drawing.height
 
 
+def label_width(file: Path, floor: float) -> float:
+    """The least width at which the words inside an SVG print at ``floor`` points (0: it has none)."""
+    if file.suffix.lower() in RASTER or not floor:
+        return 0.0
+    drawing = _drawing(file, file.stat().st_mtime)
+    sizes = [node.fontSize for node in _strings(drawing)]
+    return drawing.width * floor / min(sizes) if sizes else 0.0
+
+
+def _strings(node):
+    """Every text node of a drawing (svglib makes a String per <text>)."""
+    from reportlab.graphics.shapes import String
+
+    if isinstance(node, String):
+        yield node
+    for child in getattr(node, "contents", []):
+        yield from _strings(child)
+
+
 def flowable(params: str):
-    """A flowable for ``{"file": ..., "width": ..., "height": ..., "field": ...}`` (JSON).
+    """A flowable for ``{"file": ..., "width": ..., "height": ..., "field": ..., "floor": ...}`` (JSON).
 
     The picture is scaled to ``width``, or to fit ``width`` x ``height`` when a
-    height is given (a logo in its box); raster images are never enlarged. A
-    picture that cannot be read is a ContentError naming the file and field.
+    height is given (a logo in its box); raster images are never enlarged.
+    With ``floor``, words inside an SVG print at ``floor`` points or more: the
+    picture is widened for them, up to ``room`` (the column), and a picture
+    whose words cannot reach it there is an error. A picture that cannot be
+    read is a ContentError naming the file and field.
     """
     spec = json.loads(params)
+    file, width = Path(spec["file"]), float(spec["width"])
     try:
-        return _picture(Path(spec["file"]), float(spec["width"]), float(spec.get("height") or 0))
+        needed = label_width(file, float(spec.get("floor") or 0))
+        if needed > float(spec.get("room") or needed) + 0.5:
+            raise ContentError(
+                f"the words in this picture would print smaller than {spec['floor']:g} pt, even across the column",
+                file=file, hint="make the words in the SVG larger, or leave them out and say it in the caption")
+        return _picture(file, max(width, needed), float(spec.get("height") or 0))
     except ContentError as error:
         for problem in error.problems:
             problem.field = problem.field or spec.get("field")
@@ -123,3 +153,75 @@ def _fit(width: float, height: float, box_width: float, box_height: float) -> fl
     """The scale that fits ``width`` (and ``height``, when the box has one) into the box."""
     scale = box_width / width
     return min(scale, box_height / height) if box_height else scale
+
+
+class PictureStack(Flowable):
+    """Pictures one above another, each with its caption, as large as the room left allows.
+
+    A fixed layout's panel ends with its pictures: the stack takes the height
+    that is left, scaling every picture alike, from the column's full width
+    down to ``least`` of it (or the width at which words inside a picture
+    print at the caption's size), so a picture is large where there is room.
+    Narrower than that it does not fit, which is the fitting step's cue
+    (fit.Overflow) to set the text tighter.
+    """
+
+    def __init__(self, pictures: list[Path], captions: list, least: float, gap: float, item: str, floor: float):
+        super().__init__()
+        self.pictures, self.captions, self.least, self.gap, self.item = pictures, captions, least, gap, item
+        self.floor = floor  # words inside a picture print at this size or more
+        self._drawn: list = []
+
+    def wrap(self, available_width, available_height):
+        from handouts.fit import Overflow
+
+        texts = sum(caption.wrap(available_width, available_height)[1] for caption in self.captions if caption)
+        fixed = texts + self.gap * len(self.pictures)
+        aspects = sum(height / width for width, height in map(picture_size, self.pictures))
+        width = min(available_width, max(0.0, available_height - fixed) / aspects)
+        for file in self.pictures:
+            if label_width(file, self.floor) > available_width + 0.5:
+                raise ContentError(f"the words in this picture would print smaller than {self.floor:g} pt, even "
+                                   "across its column", file=file, field=self.item,
+                                   hint="make the words in the SVG larger, or leave them out and say it in the caption")
+        least = max([self.least * available_width] + [label_width(file, self.floor) for file in self.pictures])
+        if width < least:
+            need = fixed + least * aspects
+            frame = getattr(getattr(self.canv, "_doctemplate", None), "frame", None)
+            raise Overflow(f"panel '{getattr(frame, 'id', '?')}': the pictures need {need - available_height:.0f} pt "
+                           "more", item=self.item, used=need, room=available_height)
+        self._drawn = [_picture(file, width, 0) for file in self.pictures]
+        self.width = available_width
+        self.height = fixed + sum(drawing.height for drawing in self._drawn)
+        return self.width, self.height
+
+    def draw(self):
+        y = self.height
+        for drawing, caption in zip(self._drawn, self.captions):
+            y -= drawing.height
+            drawing.drawOn(self.canv, (self.width - drawing.width) / 2, y)
+            if caption:
+                y -= caption.height
+                caption.drawOn(self.canv, 0, y)
+            y -= self.gap
+
+
+def stack(params: str):
+    """``<plugInFlowable module="handouts.art" function="stack">`` with JSON params.
+
+    ``{"pictures": [{"file": ..., "caption": RML markup or ""}], "size": caption
+    points, "floor": the least size of words inside a picture, "least": smallest
+    share of the column, "gap": points, "item": the content path to name when
+    they do not fit}``.
+    """
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    spec = json.loads(params)
+    size = float(spec["size"])
+    style = ParagraphStyle("stackCaption", fontName=fonts.STYLES["regular"], fontSize=size, leading=size * 1.3,
+                           textColor="#333333", alignment=1)
+    files = [Path(item["file"]) for item in spec["pictures"]]
+    captions = [Paragraph(item["caption"], style) if item.get("caption") else None for item in spec["pictures"]]
+    return PictureStack(files, captions, float(spec.get("least", 0.4)), float(spec.get("gap", 6)),
+                        spec.get("item", "illustration"), float(spec.get("floor", size)))

@@ -220,7 +220,12 @@ class _Plan:
             except ValidationError as error:
                 report.failed.append(self.failure(client, Problem(error.errors()[0]["msg"])))
                 continue
-            key = (str(job.content_file), job.template.name, job.paper)
+            try:
+                height = build.personal_box(job).layout(info).height
+            except HandoutError as error:
+                report.failed.append(self.failure(client, _row_problem(error.problems[0])))
+                continue
+            key = (str(job.content_file), job.template.name, job.paper, height)
             if key not in self.layouts:
                 self.layouts[key], self.digests[key] = job, manifest.layer_digest(job)
             name = unique_name(output_name(job.content.id, job.template.name, client.name), taken)
@@ -240,7 +245,7 @@ class _Plan:
         layers = {}
         for key in sorted(keys):
             try:
-                layers[key] = shared_layer(self.layouts[key], self.digests[key])
+                layers[key] = shared_layer(self.layouts[key], self.digests[key], box_height=key[-1])
             except HandoutError as error:
                 report.failed += [self.failure(e.client, error.problems[0]) for e in entries if e.layer == key]
         return layers
@@ -300,7 +305,7 @@ def run_chunk(task: Task, layers: dict[tuple, Layer], tick: Callable[[int], None
             elif entry.write:
                 _write(task, entry, stamped_handout(layer, story, entry.client.name), result)
         except HandoutError as error:
-            result.failed.append((entry.index, _row_problem(error.problems[0], entry)))
+            result.failed.append((entry.index, _row_problem(error.problems[0])))
         else:
             if pack:
                 result.placed.append((entry.index, pack.add(layer, story)))
@@ -329,15 +334,10 @@ def _write(task: Task, entry: Entry, pdf: bytes, result: ChunkResult) -> None:
         result.written.append(entry.index)
 
 
-def _row_problem(problem: Problem, entry: Entry) -> Problem:
-    """Name the roster's column, not the option a single build would have had."""
-    if problem.field == "--client":
-        return replace(problem, field="name")
-    if problem.field != "--note":
-        return problem
-    if entry.personal.note or problem.message.startswith("the character"):
-        return replace(problem, field="note")
-    return replace(problem, field="name", hint="shorten the name in the roster")
+def _row_problem(problem: Problem) -> Problem:
+    """Name the roster's column, not the option a single build would have had (--class-name is batch's too)."""
+    columns = {"--client": "name", "--note": "note"}
+    return replace(problem, field=columns[problem.field]) if problem.field in columns else problem
 
 
 def _run(tasks: list[Task], layers: dict, font_set, jobs: int | None, progress: Progress | None) -> list[ChunkResult]:

@@ -25,7 +25,7 @@ from handouts import fonts
 from handouts.art import picture_size
 from handouts.content import outside
 from handouts.errors import ContentError, Problem
-from handouts.models import Studio
+from handouts.models import Colors, Studio
 from handouts.yamlload import load_yaml
 
 WHITE = "#FFFFFF"
@@ -93,21 +93,18 @@ def readable_shade(color: str, against: str, *, lighter: bool = False) -> str:
 def colour_problems(studio: Studio, studio_file: Path) -> list[Problem]:
     """Warnings for colours that are too pale for text, or a sidebar too dark to read on."""
     colors, found = studio.colors, []
+    printed = printed_colors(colors)
     for field in ("primary", "accent"):
-        value = getattr(colors, field)
-        ratio = contrast(value, WHITE)
-        if ratio < TEXT_RATIO:
-            found.append((f"colors.{field}", f"{value} has contrast {ratio:.1f}:1 against white; text needs 4.5:1",
-                          f"{readable_shade(value, WHITE)} is the same hue, dark enough to read and to photocopy"))
-    on_sidebar = [(BODY_TEXT, "body text")]
-    if contrast(colors.primary, WHITE) >= TEXT_RATIO:
-        on_sidebar.append((colors.primary, "colors.primary headings"))
-    for text, what in on_sidebar:
-        ratio = contrast(text, colors.sidebar)
-        if ratio < TEXT_RATIO:
-            found.append(("colors.sidebar", f"{colors.sidebar} leaves {what} at {ratio:.1f}:1; text needs 4.5:1",
-                          f"a lighter fill such as {readable_shade(colors.sidebar, text, lighter=True)}"))
-            break
+        value, shade = getattr(colors, field), getattr(printed, field)
+        if shade != value:
+            found.append((f"colors.{field}", f"{value} is too pale to read or to photocopy ({contrast(value, WHITE):.1f}:1 "
+                          f"against white; text needs 4.5:1): it prints as {shade}, the same hue darker",
+                          f"set colors.{field} to a darker colour of your choice, e.g. {shade}"))
+    if printed.sidebar != colors.sidebar:
+        found.append(("colors.sidebar", f"{colors.sidebar} is too dark for the text on it "
+                      f"({contrast(BODY_TEXT, colors.sidebar):.1f}:1 for body text; it needs 4.5:1): "
+                      f"it prints as {printed.sidebar}",
+                      f"set colors.sidebar to a lighter fill of your choice, e.g. {printed.sidebar}"))
     return [_at(studio_file, field, message, hint, "warning") for field, message, hint in found]
 
 
@@ -150,6 +147,50 @@ def load_logo(studio: Studio, studio_file: Path) -> Logo | None:
     if width <= 0 or height <= 0:
         raise error(f"logo {studio.logo} has no size", "give the SVG a width and height or a viewBox")
     return Logo(file, width / height)
+
+
+def address_lines(url: str, width: float, size: float) -> list[str]:
+    """A web address without its scheme, as lines at most ``width`` wide at ``size`` points.
+
+    Lines break only before a slash, so no word is cut; a piece wider than
+    ``width`` keeps a line of its own (``width`` 0: every piece on its own).
+    """
+    text = url.split("://", 1)[-1].rstrip("/")
+    host, _, path = text.partition("/")
+    pieces = [host] + [f"/{piece}" for piece in path.split("/") if piece]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and fonts.text_width(lines[-1] + piece, size) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def phone_link(phone: str) -> str:
+    """A phone number as a ``tel:`` link wants it: + and digits only."""
+    return "".join(char for char in phone if char.isdigit() or char == "+")
+
+
+def printed_colors(colors: Colors) -> Colors:
+    """The studio's colours as printed: a text colour too pale to read becomes the readable shade of its hue.
+
+    The sidebar fill, likewise, becomes light enough for dark text on it.
+    """
+    changed = {}
+    # The fill must leave body text, and headings in a primary colour that reads on white, at 4.5:1.
+    inks = [BODY_TEXT] + ([colors.primary] if contrast(colors.primary, WHITE) >= TEXT_RATIO else [])
+    sidebar = colors.sidebar
+    for ink in inks:
+        if contrast(ink, sidebar) < TEXT_RATIO:
+            sidebar = readable_shade(sidebar, ink, lighter=True)
+    if sidebar != colors.sidebar:
+        changed["sidebar"] = sidebar
+    # Headings in the primary colour print on the fill too, which is never lighter than white.
+    for field, paper in (("primary", sidebar), ("accent", WHITE)):
+        if contrast(getattr(colors, field), paper) < TEXT_RATIO:
+            changed[field] = readable_shade(getattr(colors, field), paper)
+    return colors.model_copy(update=changed) if changed else colors
 
 
 @lru_cache(maxsize=8)

@@ -12,18 +12,20 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, art, branding, fonts, glyphs, personal, render
+from handouts import __version__, art, branding, cache, fit, fonts, glyphs, personal, render
 from handouts.check import check_file
-from handouts.content import load_studio, picture_problems
+from handouts.content import load_studio, picture_fields, picture_problems
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
-from handouts.labels import load_labels
-from handouts.markup import strip
+from handouts.labels import format_date, load_labels
+from handouts.markup import cited_ids, strip
 from handouts.models import Content, Personal, Studio
 from handouts.output import output_name, write_atomic
 from handouts.project import Project
 from handouts.templating import Template, find_template, point_at_template, render_rml
 
 DEFAULT_CONTENT = "constructive-rest"
+#: Bumped when the fitting step's choices change, so a cached setting from before is not reused.
+FIT_CACHE = "1"
 DEFAULT_LANG = "en"
 
 
@@ -142,39 +144,50 @@ def studio_fonts(studio: Studio, studio_file: Path) -> fonts.FontSet:
     return fonts.FontSet(**chosen, fallback=bundled.fallback)
 
 
-def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = False) -> dict:
+def context(job: Job, personal_info: Personal | None, *, box_height: float | None = None,
+            level: dict | None = None, content: Content | None = None) -> dict:
     """What a template receives (documented in templates/README.md).
 
-    ``reserve_box`` keeps the personal box's area clear with nothing in it:
-    the shared layer of a batch, stamped per client afterwards.
+    ``box_height`` is the personal box's height when the handout has one
+    (with ``personal_info`` none, the box's area is kept clear and empty: the
+    shared pages of a batch, stamped per client afterwards); ``level`` is the
+    fitting step's setting; ``content`` stands in for the job's (a trial cut).
     """
     width, height = job.template.page_size(job.paper)
-    rect = job.template.box_rect(job.paper) if (personal_info or reserve_box) else None
-    content, studio = job.content, job.studio
-    image, aspect = None, None
-    if content.illustration:
-        image = str((job.content_file.parent / content.illustration.file).resolve())
-        picture_w, picture_h = art.picture_size(Path(image))
-        aspect = picture_h / picture_w
+    rect = job.template.box_rect(job.paper, box_height) if box_height else None
+    content, studio = content or job.content, job.studio
+    pictures = {name: _picture(job.content_file.parent / name) for _, name in picture_fields(content)}
+    main = pictures.get(content.illustration.file) if content.illustration else None
     title = handout_title(content.title, personal_info.client if personal_info else None)
     disclaimer = content.disclaimer or studio.disclaimer_for(content.lang)[0] or ""
+    colors = branding.printed_colors(studio.colors)
     return {
         "content": content,
         # studio.disclaimer and studio.tagline are the texts to print, so no layout can print a mapping
-        "studio": studio.model_copy(update={"disclaimer": disclaimer, "tagline": studio.tagline_for(content.lang)}),
+        "studio": studio.model_copy(update={"disclaimer": disclaimer, "tagline": studio.tagline_for(content.lang),
+                                            "colors": colors}),
         "labels": job.labels,
-        "colors": studio.colors,
+        "colors": colors,
         "page": {"width": width, "height": height, "paper": job.paper},
         "box": {"x": rect[0], "y": rect[1], "width": rect[2], "height": rect[3]} if rect else None,
         "personal": personal_info,
-        "image": image,
-        "image_aspect": aspect,
+        "fit": {"space": 1.0, "small": 9.0, **(level if level is not None else job.template.info.fit[0])},
+        # the tightest setting: the type floors (words inside a picture never print under floor.small)
+        "floor": {"space": 1.0, "small": 9.0, **job.template.info.fit[-1]},
+        "image": main["file"] if main else None,
+        "image_aspect": main["aspect"] if main else None,
+        "pictures": pictures,
         "logo": {"file": str(job.logo.file), "aspect": job.logo.aspect} if job.logo else None,
         "refs": {ref.id: number for number, ref in enumerate(content.references, 1)},
         "practice_log": job.practice_log,
         "disclaimer": disclaimer,
         "text_filter": job.font_coverage.text_filter,
         "text_font": job.font_coverage.font_for,
+        "text_width": fonts.text_width,
+        "address_lines": branding.address_lines,
+        "phone_link": branding.phone_link,
+        "format_date": lambda date: format_date(date, job.labels),
+        "cited": lambda texts: [ref for text in texts for ref in cited_ids(text)],
         "meta": {
             "filename": output_name(content.id, job.template.name),
             "title": title,
@@ -183,6 +196,12 @@ def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = Fal
             "creator": f"studio-handouts {__version__}",
         },
     }
+
+
+def _picture(file: Path) -> dict:
+    """A picture as templates use it: its absolute path and its height / width."""
+    width, height = art.picture_size(file)
+    return {"file": str(file.resolve()), "aspect": height / width}
 
 
 def handout_title(title: str, client: str | None) -> str:
@@ -194,7 +213,9 @@ def handout_title(title: str, client: str | None) -> str:
 class Rendered:
     pdf: bytes
     pages: int
-    marks: tuple = ()  # fit.Mark: where each section and panel end landed
+    marks: tuple = ()  # fit.Mark: where each part and panel end landed
+    level: int = 0  # the fitting setting it was rendered at
+    notes: tuple[str, ...] = ()  # what the reader should know about the fit (a page over the aim)
 
 
 def personal_box(job: Job) -> personal.Box:
@@ -203,75 +224,134 @@ def personal_box(job: Job) -> personal.Box:
     if rect is None:
         raise TemplateError(f"template '{job.template.name}' has no personal box",
                             hint="choose another template, or build without --client and --note")
-    style = personal.BoxStyle(border=job.studio.colors.primary, fill="#FFFFFF", template=job.template.name,
-                              scale=job.template.info.personal_box.text_scale)
+    style = personal.BoxStyle(border=branding.printed_colors(job.studio.colors).primary, fill="#FFFFFF",
+                              template=job.template.name, scale=job.template.info.personal_box.text_scale,
+                              grows=not job.template.info.fixed_pages)
     return personal.Box(rect, style, job.labels, job.font_coverage.text_filter)
 
 
-def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: bool = False,
-               keep_rml: Path | None = None) -> Rendered:
-    """Render one handout to PDF bytes; see ``context`` for ``reserve_box``.
+def pages_of(job: Job) -> fit.Pages:
+    """The page count the layout allows, with the practice log's own page."""
+    info, log = job.template.info, int(job.practice_log)
+    return fit.Pages(fixed=info.fixed_pages and info.fixed_pages + log, most=info.max_pages and info.max_pages + log,
+                     aim=info.aim_pages and info.aim_pages + log)
 
-    With ``keep_rml`` the rendered RML is written there first (kept also when
-    the page engine rejects it, which is when it is wanted) and errors say so.
+
+def render_pdf(job: Job, personal_info: Personal | None = None, *, box_height: float | None = None,
+               keep_rml: Path | None = None) -> Rendered:
+    """Render one handout to PDF bytes at the first fitting setting that holds it.
+
+    ``box_height`` without ``personal_info`` keeps a personal box of that
+    height clear and empty (a batch's shared pages). With ``keep_rml`` the
+    RML of the last try is written there (kept also when the page engine
+    rejects it, which is when it is wanted) and errors say so.
     """
+    laid = None
     if personal_info:
         glyphs.check_personal(job.font_coverage, personal_info.client, personal_info.note,
                               personal_info.class_name)
-    rml = render_rml(job.project, job.template, context(job, personal_info, reserve_box=reserve_box))
-    if job.practice_log and '<pageTemplate id="log">' not in rml:
-        raise TemplateError(f"template '{job.template.name}' has no page for the practice log",
-                            file=job.template.folder / "handout.rml.j2",
-                            hint="add {{ m.log_page_template(page, margin, bottom) }} to its <template>, "
-                                 "or build without --practice-log")
-    hook = None
-    if personal_info:
-        box = personal_box(job)
+        laid = personal_box(job).layout(personal_info)
+        box_height = laid.height
+    trial = Trial(job, personal_info, laid, box_height, keep_rml)
+    levels, pages = job.template.info.fit, pages_of(job)
+    # The setting these inputs fitted at last time: a repeated build renders once.
+    key = cache.key(__version__, FIT_CACHE, repr(levels), trial.rml(0, job.content))
+    known = cache.load("fit", key)
+    try:
+        fitted = fit.choose(levels, trial.render, pages, known=known if isinstance(known, int) else None)
+    except fit.Overflow as overflow:
+        raise refusal(job, trial, overflow) from None
+    if known != fitted.level:
+        cache.store("fit", key, fitted.level)
+    rendered = fitted.result
+    return Rendered(rendered.pdf, rendered.pages, rendered.marks, fitted.level, tuple(fitted.notes))
+
+
+class Trial:
+    """A handout's tries at fitting: its RML at a setting, rendered and measured."""
+
+    def __init__(self, job: Job, personal_info: Personal | None, laid, box_height: float | None,
+                 keep_rml: Path | None):
+        self.job, self.personal, self.laid, self.box_height, self.keep_rml = \
+            job, personal_info, laid, box_height, keep_rml
+        self.source = str(job.template.folder / "handout.rml.j2")
+
+    def rml(self, level: int, content: Content) -> str:
+        job = self.job
+        values = context(job, self.personal, box_height=self.box_height, level=job.template.info.fit[level],
+                         content=content)
+        rml = render_rml(job.project, job.template, values)
+        if job.practice_log and '<pageTemplate id="log">' not in rml:
+            raise TemplateError(f"template '{job.template.name}' has no page for the practice log",
+                                file=job.template.folder / "handout.rml.j2",
+                                hint="add {{ m.log_page_template(page, margin, bottom) }} to its <template>, "
+                                     "or build without --practice-log")
+        return rml
+
+    def render(self, level: int, content: Content | None = None) -> Rendered:
+        """The handout at setting ``level``; a fit.Overflow when something does not fit."""
+        job = self.job
+        rml = self.rml(level, content or job.content)
+        laid, box = self.laid, personal_box(job) if self.laid else None
 
         def hook(canvas, page_number):
-            if page_number == 1:
-                box.paint(canvas, box.layout(personal_info))
+            if page_number == 1 and laid:
+                box.paint(canvas, laid)
 
-    info = render.PdfInfo(lang=job.lang, template=job.template.name,
-                          keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
-    source = str(job.template.folder / "handout.rml.j2")
-    kept = write_atomic(keep_rml.parent, keep_rml.name, rml.encode("utf-8")) if keep_rml else None
-    try:
-        pdf = render.rml_to_pdf(rml, info, source=source)
-    except RenderError as error:
-        point_at_template(job.project, job.template, rml, error, kept)
-        raise
-    _check_pages(job, info, source)
-    return Rendered(pdf, info.pages, tuple(info.marks))
+        info = render.PdfInfo(lang=job.lang, template=job.template.name, page_limit=pages_of(job).limit,
+                              keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
+        kept = write_atomic(self.keep_rml.parent, self.keep_rml.name, rml.encode("utf-8")) if self.keep_rml else None
+        try:
+            pdf = render.rml_to_pdf(rml, info, source=self.source)
+        except RenderError as error:
+            point_at_template(job.project, job.template, rml, error, kept)
+            raise
+        return Rendered(pdf, info.pages, tuple(info.marks))
 
 
-def _check_pages(job: Job, rendered: render.PdfInfo, source: str) -> None:
-    """A layout with a page limit that grew past it: name the section that ran over."""
-    info, pages = job.template.info, rendered.pages
-    limit = info.fixed_pages or info.max_pages
-    if limit and job.practice_log:
-        limit += 1  # the log's own page
-    if not (limit and pages > limit):
-        return
-    from handouts.fit import spill
+def refusal(job: Job, trial: Trial, overflow: fit.Overflow) -> LayoutOverflowError:
+    """The error for content that does not fit at the tightest setting: what to cut, found by trying."""
+    levels, pages, item = job.template.info.fit, pages_of(job), overflow.item
+    floor = len(levels) - 1
+    what = fit.describe(item, job.content)
+    size = levels[floor].get("size")
+    where = f"template '{job.template.name}': no room for {what} in {overflow.where}" + \
+        (f", even at its smallest type ({size:g} pt)" if size else "")
+    hint = "choose a layout that can grow (classic, large-print)"
+    total = fit.size_of(job.content, item) if what != "the content" else 0
+    if not total:
+        return LayoutOverflowError(where, file=trial.source, hint=f"shorten the content, or {hint}")
 
-    where = spill(rendered.marks, limit)
-    if where:
-        raise LayoutOverflowError(f"template '{job.template.name}': {where}", file=source,
-                                  hint="shorten that part of the content, or choose a layout that can grow")
-    raise LayoutOverflowError(
-        f"template '{job.template.name}' prints on at most {limit} page(s); this content needs {pages}",
-        file=job.content_file,
-        hint="shorten the content or choose a template that can grow (large-print)",
-    )
+    def fits(count: int) -> bool:
+        try:
+            result = trial.render(floor, fit.trim(job.content, item, count))
+        except fit.Overflow:
+            return False
+        return not (pages.limit and result.pages > pages.limit)
+
+    cut = fit.measured_cut(total, overflow.ratio, fits)
+    units = fit.unit(item)
+    if cut is None:
+        return LayoutOverflowError(f"{where}: cutting all of its {total} {units} would not be enough",
+                                   file=job.content_file, field=item or None,
+                                   hint=f"shorten what comes before it, or {hint}")
+    return LayoutOverflowError(f"{where}: about {cut} {units} too many", file=job.content_file, field=item or None,
+                               hint=f"cut about {cut} {units} from it (or from what comes before it), or {hint}")
 
 
-def _personal(client: str | None, note: str | None, date: dt.date) -> Personal:
+def _personal(client: str | None, note: str | None, class_name: str | None, date: dt.date) -> Personal:
     """The personal box's texts, or an error naming the option that is empty."""
-    for option, value in (("--client", client), ("--note", note)):
+    for option, value in (("--client", client), ("--note", note), ("--class-name", class_name)):
         if value is not None and not value.strip():
             raise ContentError("is empty", field=option, hint=f"give {option} some text, or leave it out")
-    return Personal(client=client, note=note, date=date)
+    return Personal(client=client, note=note, class_name=class_name, date=date)
+
+
+def fit_warnings(job: Job, rendered: Rendered) -> list[Problem]:
+    """What the fitting step wants the reader to know, as warnings (a page over the layout's aim)."""
+    return [Problem(f"template '{job.template.name}': {note}", field="template", severity="warning",
+                    hint="it prints on more paper; shorten the content to bring it back, or choose another layout")
+            for note in rendered.notes]
 
 
 def build_handout(
@@ -282,6 +362,7 @@ def build_handout(
     lang: str | None = None,
     client: str | None = None,
     note: str | None = None,
+    class_name: str | None = None,
     date: dt.date | None = None,
     out_dir: Path | None = None,
     project: Project | None = None,
@@ -290,20 +371,22 @@ def build_handout(
 ) -> Built:
     """Build one handout and write it atomically into ``out_dir``.
 
-    ``practice_log`` adds a week's log page (None: as studio.yaml says).
-    ``keep_rml`` also writes the rendered RML beside the PDF (``<name>.rml``),
-    for a look at what the engine was given, also when it fails.
-    Warnings from the content checks come back in ``Built.warnings``.
+    ``client``, ``note``, ``class_name`` and ``date`` fill the personal box
+    (any one of them makes the handout personal). ``practice_log`` adds a
+    week's log page (None: as studio.yaml says). ``keep_rml`` also writes the
+    rendered RML beside the PDF (``<name>.rml``), for a look at what the
+    engine was given, also when it fails. Warnings from the content checks
+    and the fitting step come back in ``Built.warnings``.
     """
     project = project or Project.discover()
     job = prepare(project, content, template=template, paper=paper, lang=lang, practice_log=practice_log)
     personal_info = None
-    if client is not None or note is not None or date:
-        glyphs.check_personal(job.font_coverage, client, note)
-        personal_info = _personal(client, note, date or today())
+    if any(value is not None for value in (client, note, class_name)) or date:
+        glyphs.check_personal(job.font_coverage, client, note, class_name)
+        personal_info = _personal(client, note, class_name, date or today())
     name = output_name(job.content.id, job.template.name, client)
     out_dir = out_dir or project.default_out_dir()
     rml = out_dir / (name.removesuffix(".pdf") + ".rml") if keep_rml else None
     rendered = render_pdf(job, personal_info, keep_rml=rml)
     path = write_atomic(out_dir, name, rendered.pdf)
-    return Built(path, rendered.pages, job.warnings, rml)
+    return Built(path, rendered.pages, tuple(job.warnings) + tuple(fit_warnings(job, rendered)), rml)

@@ -147,6 +147,11 @@ def use_fallback() -> None:
         _register_active()
 
 
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """How wide ``text`` prints in the body family at ``size`` points."""
+    return pdfmetrics.stringWidth(text, STYLES["bold" if bold else "regular"], size)
+
+
 @lru_cache(maxsize=32)
 def coverage(file: Path) -> frozenset[int]:
     """The code points a font file can draw (kept in the on-disk cache: parsing a wide font costs ~15 ms)."""

@@ -1,8 +1,10 @@
 """RML text to PDF bytes, through z3c.rml and ReportLab.
 
 The document is built with a canvas class of our own, which sets what RML
-cannot (the PDF's language and keywords) and calls a hook on each page so
-the personal box is drawn by the same code that stamps it in a batch.
+cannot (the PDF's language and keywords), calls a hook on each page so the
+personal box is drawn by the same code that stamps it in a batch, puts each
+page's content in reading order (see ``order``), and stops a layout that
+runs past the pages it may take.
 Everything z3c.rml would only log (an unknown tag, a bad attribute) is
 collected and turned into an error: a template bug never prints silently.
 """
@@ -11,12 +13,13 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handouts import __version__, cache, fonts
-from handouts.errors import HandoutError, LayoutOverflowError, RenderError
+from handouts import __version__, cache, fit, fonts, order
+from handouts.errors import HandoutError, RenderError
 
 PageHook = Callable[[object, int], None]
 
@@ -29,6 +32,7 @@ class PdfInfo:
     template: str = ""  # named in layout errors
     keywords: list[str] = field(default_factory=list)
     page_hook: PageHook | None = None
+    page_limit: int | None = None  # a page past this stops the render (fit.Overflow)
     pages: int = 0  # set while rendering: pages of the final pass
     marks: list = field(default_factory=list)  # fit.Mark of the final pass
 
@@ -52,6 +56,7 @@ def _canvas_class(info: PdfInfo):
             kwargs["initialFontName"] = fonts.STYLES["regular"]
             super().__init__(*args, **kwargs)
             self.marks = info.marks = []  # a new canvas per pass: keep the last pass's marks
+            self.reading_order = order.PageOrder()
 
         def setKeywords(self, keywords):
             # platypus sets its own (empty) keywords after the canvas is made.
@@ -59,36 +64,43 @@ def _canvas_class(info: PdfInfo):
 
         def showPage(self):
             info.pages = self.getPageNumber()
+            if info.page_limit and info.pages > info.page_limit:
+                # Laying out pages nobody may print costs time (a huge text, many pages): stop here.
+                raise fit.spill(self.marks, info.page_limit, info.template) or fit.Overflow(
+                    f"more than {info.page_limit} page(s)", room=1.0, used=math.inf)
             if info.page_hook:
+                self.reading_order.mark(self, order.RANK["personal"])
                 info.page_hook(self, info.pages)
+            self.reading_order.reorder(self._code)
             super().showPage()
 
     return HandoutCanvas
 
 
-def _overflow_message(exc: Exception) -> str:
-    """Name the panel that overflowed, and by how much.
+def _overflow(exc: Exception, template: str) -> fit.Overflow:
+    """Which panel overflowed, what it held, and by how much.
 
-    A fixed panel is ``<keepInFrame onOverflow="error" id="PANEL|SECTION">``;
-    ReportLab's message holds the content size and the panel's name, and the
-    height that was available is read from the failing frame of the traceback.
+    A fixed panel is ``<keepInFrame onOverflow="error" id="PANEL|ITEM">``
+    (ITEM: the content path it holds); ReportLab's message holds the content
+    size and the panel's name, and the height that was available is read
+    from the failing frame of the traceback.
     """
     text = str(exc)
     size = re.search(r"([\d.]+)x([\d.]+) too large", text)
     name = re.search(r'name="([^"]*)"', text)
     if not (size and name):
-        return f"content does not fit the page ({text})"
-    panel, _, section = name.group(1).partition("|")
+        return fit.Overflow("the page", template=template, used=math.inf, room=1.0)
+    panel, _, item = name.group(1).partition("|")
     available = None
     tb = exc.__traceback__
     while tb is not None:
         available = tb.tb_frame.f_locals.get("availHeight", available)
         tb = tb.tb_next
-    where = f"panel '{panel}'" + (f" (section '{section}')" if section else "")
     height = float(size.group(2))
-    if available is None:
-        return f"{where} does not fit: its content is {height:.0f} pt tall"
-    return f"{where} does not fit: {height - float(available):.0f} pt too tall ({height:.0f} pt in {float(available):.0f} pt)"
+    room = float(available) if available is not None else 0.0
+    where = f"panel '{panel}': {height - room:.0f} pt too tall, {height:.0f} pt in {room:.0f} pt" if room \
+        else f"panel '{panel}'"
+    return fit.Overflow(where, item=item, used=height, room=room, template=template)
 
 
 #: Page count last seen for an RML text. "Page x of y" needs y before the
@@ -114,7 +126,11 @@ def rml_to_pdf(rml: str, info: PdfInfo, *, source: str) -> bytes:
 def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     from lxml import etree
     from reportlab.platypus.doctemplate import LayoutError
-    from z3c.rml import document
+    from z3c.rml import document, platypus
+
+    # A keep-in-frame draws no zero-size flowable unless it says it is one: without
+    # this, a bookmark inside a fixed panel (a sidebar, a card) would be lost.
+    platypus.OutlineAdd._ZEROSIZE = True
 
     try:
         root = etree.fromstring(rml.encode("utf-8"))
@@ -137,9 +153,7 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
         raise _as_raised(error) from None
     except LayoutError as exc:
         _raise_ignored(collect, source)  # a tag the engine skipped explains a layout gone wrong best
-        where = f"template '{info.template}': " if info.template else ""
-        raise LayoutOverflowError(where + _overflow_message(exc), file=source,
-                                  hint="shorten that part of the content, or choose a layout that can grow") from exc
+        raise _overflow(exc, info.template) from None
     except (ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
         _raise_ignored(collect, source)
         raise _engine_error(str(exc), source) from exc

@@ -45,13 +45,13 @@ class Layer:
     title: str
     coverage: glyphs.Glyphs
 
-    def layout(self, info: personal.Personal) -> list:
+    def layout(self, info: personal.Personal) -> personal.Laid:
         """A client's box laid out, after the checks a single build makes (glyphs, fit)."""
-        glyphs.check_personal(self.coverage, info.client, info.note)
+        glyphs.check_personal(self.coverage, info.client, info.note, info.class_name)
         return self.box.layout(info)
 
 
-def shared_layer(job: build.Job, inputs: str | None = None) -> Layer:
+def shared_layer(job: build.Job, inputs: str | None = None, box_height: float | None = None) -> Layer:
     """The job rendered once with its personal box kept clear and empty.
 
     ``inputs`` is a hash of everything the pages are made from
@@ -59,9 +59,11 @@ def shared_layer(job: build.Job, inputs: str | None = None) -> Layer:
     any batch on this machine, are taken from the on-disk cache.
     """
     box = build.personal_box(job)
+    height = box_height or box.rect[3]
+    inputs = inputs and cache.key(inputs, repr(height))
     known = _cached(inputs)
     if known is None:
-        rendered = build.render_pdf(job, reserve_box=True)
+        rendered = build.render_pdf(job, box_height=height)
         with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
             # Packed once here (every stream compressed, objects in object streams), so that
             # each client's copy is saved without compressing anything again.
@@ -120,15 +122,15 @@ class StampSheet:
             self._canvas.showPage()
             self.pages = 1
 
-    def fits_primer(self, story: list) -> bool:
+    def fits_primer(self, laid: personal.Laid) -> bool:
         """True when every character of the laid-out box is ASCII or in the primer, in the body faces."""
-        text = "".join(flowable.text for flowable in story)
+        text = "".join(flowable.text for flowable in laid.story)
         return fonts.FALLBACK not in text and all(ord(char) < 128 or char in self.primer for char in text)
 
-    def add(self, layer: Layer, story: list) -> int:
+    def add(self, layer: Layer, laid: personal.Laid) -> int:
         """Paint a box laid out by ``layer.layout``; return its page index."""
         self._canvas.setPageSize(layer.page_size)
-        layer.box.paint(self._canvas, story)
+        layer.box.paint(self._canvas, laid)
         self._canvas.showPage()
         self.pages += 1
         return self.pages - 1
@@ -177,7 +179,7 @@ class Stamper:
         self._sheet.close()
 
 
-def stamped_handout(layer: Layer, story: list, client: str) -> bytes:
+def stamped_handout(layer: Layer, story: personal.Laid, client: str) -> bytes:
     """One client's handout on a sheet of its own (for a box with characters beyond the primer)."""
     sheet = StampSheet(primer(layer.coverage))
     page = sheet.add(layer, story)

@@ -34,23 +34,25 @@ PAPER_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
 
 class Box(Strict):
-    """The fixed personal box, placed from the page's top-right corner (points).
+    """The personal box's place on page 1 (points from the page's edges) and its least height.
 
-    Give its ``width``, or ``left`` instead to span the text column on every
-    paper; ``text_scale`` enlarges its text (large print).
+    Give two of ``left``, ``width`` and ``right``: ``right`` and ``width``
+    place it from the top-right corner, ``left`` and ``width`` from the
+    top-left, ``left`` and ``right`` span it across the page on every paper.
+    ``text_scale`` enlarges its text (large print).
     """
 
     top: float = Field(ge=0)
-    right: float = Field(ge=0)
+    right: float | None = Field(default=None, ge=0)
     width: float | None = Field(default=None, gt=0)
     left: float | None = Field(default=None, ge=0)
     height: float = Field(gt=0)
     text_scale: float = Field(default=1.0, ge=0.8, le=3.0)
 
     @model_validator(mode="after")
-    def _width_or_left(self) -> "Box":
-        if (self.width is None) == (self.left is None):
-            raise ValueError("give either width or left")
+    def _two_of_three(self) -> "Box":
+        if sum(value is not None for value in (self.left, self.width, self.right)) != 2:
+            raise ValueError("give two of left, width and right")
         return self
 
 
@@ -61,9 +63,24 @@ class TemplateInfo(Strict):
     description: str
     papers: list[Paper] = Field(default_factory=lambda: ["letter", "a4"])
     orientation: str = Field(default="portrait", pattern="^(portrait|landscape)$")
-    fixed_pages: int | None = Field(default=None, ge=1, description="Exact page count, or none")
-    max_pages: int | None = Field(default=None, ge=1, description="Most pages the layout may take")
+    fixed_pages: int | None = Field(default=None, ge=1, le=12, description="Exact page count, or none")
+    max_pages: int | None = Field(default=None, ge=1, le=40, description="Most pages the layout may take")
+    aim_pages: int | None = Field(default=None, ge=1, le=40, description="Pages it should take: more is a warning")
     personal_box: Box | None = None
+    fit: list[dict[str, float]] = Field(
+        default_factory=lambda: [{}], min_length=1, max_length=24,
+        description="Settings the fitting step tries in order, roomiest first; the template reads them as `fit`",
+    )
+
+    @model_validator(mode="after")
+    def _pages_and_settings(self) -> "TemplateInfo":
+        if self.fixed_pages and (self.max_pages or self.aim_pages):
+            raise ValueError("a layout has fixed_pages, or max_pages and aim_pages, not both")
+        if self.aim_pages and self.max_pages and self.aim_pages > self.max_pages:
+            raise ValueError("aim_pages is more than max_pages")
+        if any(set(level) != set(self.fit[0]) for level in self.fit):
+            raise ValueError("every fit setting must give the same names as the first")
+        return self
 
 
 class Template:
@@ -76,14 +93,19 @@ class Template:
         width, height = PAPER_SIZES[paper]
         return (height, width) if self.info.orientation == "landscape" else (width, height)
 
-    def box_rect(self, paper: str) -> tuple[float, float, float, float] | None:
-        """The personal box as (x, y, width, height) in PDF coordinates."""
+    def box_rect(self, paper: str, height: float | None = None) -> tuple[float, float, float, float] | None:
+        """The personal box as (x, y, width, height) in PDF coordinates, ``height`` tall if given.
+
+        The box hangs from its top edge: a taller box reaches further down.
+        """
         box = self.info.personal_box
         if box is None:
             return None
         page_w, page_h = self.page_size(paper)
         width = box.width if box.width is not None else page_w - box.left - box.right
-        return (page_w - box.right - width, page_h - box.top - box.height, width, box.height)
+        x = box.left if box.left is not None else page_w - box.right - width
+        height = height or box.height
+        return (x, page_h - box.top - height, width, height)
 
 
 def template_names(project: Project) -> list[str]:
@@ -107,7 +129,28 @@ def find_template(project: Project, name: str) -> Template:
             f"unknown template '{name}'",
             hint=f"available: {', '.join(template_names(project))}; searched {searched}",
         )
-    return Template(name, meta.parent, validate(load_yaml(meta), TemplateInfo))
+    located = load_yaml(meta)
+    base = located.data.pop("extends", None) if isinstance(located.data, dict) else None
+    if base is not None:
+        located.data = {**_base_settings(project, name, base, meta), **located.data}
+    return Template(name, meta.parent, validate(located, TemplateInfo))
+
+
+def _base_settings(project: Project, name: str, base, meta: Path) -> dict:
+    """The template.yaml a layout ``extends:``: its settings are the defaults of the one extending it.
+
+    A studio's template of the same name as the built-in extends the built-in.
+    """
+    if not isinstance(base, str) or not base.replace("-", "").isalnum():
+        raise TemplateError(f"extends: {base!r} is not a template name", file=meta, field="extends",
+                            hint="name a template, e.g. extends: classic")
+    layer = Project(root=None, bundled=project.bundled) if base == name else project
+    found = layer.find("templates", base, "template.yaml")
+    if found is None or found == meta:
+        raise TemplateError(f"extends: unknown template '{base}'", file=meta, field="extends",
+                            hint=f"available: {', '.join(template_names(project))}")
+    data = load_yaml(found).data
+    return {key: value for key, value in data.items() if key != "extends"} if isinstance(data, dict) else {}
 
 
 def _cite(context) -> markup.Cite:

@@ -19,6 +19,8 @@ def build(
     lang: LangOpt = None,
     client: Annotated[Optional[str], typer.Option("--client", help="Client name printed in the personal box.")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="A short note from the teacher.")] = None,
+    class_name: Annotated[Optional[str], typer.Option(
+        "--class-name", help="The class, printed in the personal box, e.g. 'Tuesday 6 pm Mat'.")] = None,
     date: DateOpt = None,
     practice_log: Annotated[
         Optional[bool],
@@ -47,6 +49,7 @@ def build(
             lang=lang,
             client=client,
             note=note,
+            class_name=class_name,
             date=date.date() if date else None,
             out_dir=out,
             project=project,

@@ -1,0 +1,158 @@
+"""Every layout, on both papers, in both languages, plain, personalised and fully branded.
+
+Each build is read back as a reviewer reads paper: the page count, the type
+sizes of the steps, the safety list and the debate (12 pt at least, 16 pt in
+large print) and of everything else (9 pt, 14 pt in large print), the steps
+of a section on one page, no word printed over another, nothing closer than
+half an inch to the paper's edge (or a card's cut, or a brochure's fold),
+every font embedded, and live links for the studio's contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from handouts.build import build_handout
+from handouts.content import load_content
+from handouts.project import Project
+from pdfcheck import find, links, overlaps, page_sizes, unembedded_fonts, words
+
+ROOT = Path(__file__).resolve().parent.parent
+FIT = Path(__file__).resolve().parent / "data" / "fit"
+DATE = dt.date(2026, 12, 1)
+CLIENT = "Zoë Łukasz-Ørsted Fernández"
+NOTE = "Use a folded towel under your head; go gently on the left hip."
+CLASS = "Saturday Open Class 9:30"
+TEMPLATES = ("classic", "large-print", "trifold", "cue-card")
+FLOORS = {"large-print": (16, 14)}  # (steps, safety and debate; everything else); others (12, 9)
+FIXED_PAGES = {"trifold": 2, "cue-card": 2}
+MARGIN = 36  # half an inch
+
+
+def test_the_note_is_as_long_as_the_brief_says():
+    assert len(NOTE) == 62
+
+
+CONTENT = {
+    "knee-folds": {lang: FIT / "content" / f"knee-folds.{lang}.yaml" for lang in ("en", "es")},
+    "constructive-rest": {lang: ROOT / "content" / f"constructive-rest.{lang}.yaml" for lang in ("en", "es")},
+}
+VARIANTS = {
+    "plain": (FIT / "plain", {}),
+    "personal": (FIT / "plain", {"client": CLIENT, "note": NOTE, "class_name": CLASS, "date": DATE}),
+    "branded": (FIT / "branded", {"client": CLIENT, "note": NOTE, "class_name": CLASS, "date": DATE}),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Build on demand, once per case, into a module-wide folder."""
+    out = tmp_path_factory.mktemp("layouts")
+    made = {}
+
+    def build(content: str, template: str, paper: str, lang: str, variant: str) -> Path:
+        key = (content, template, paper, lang, variant)
+        if key not in made:
+            studio, personal = VARIANTS[variant]
+            folder = out / "-".join(key)
+            made[key] = build_handout(CONTENT[content][lang], template=template, paper=paper,
+                                      project=Project(root=studio), out_dir=folder, **personal).path
+        return made[key]
+
+    return build
+
+
+CASES = [(content, template, paper, lang, variant)
+         for content in CONTENT for template in TEMPLATES for paper in ("letter", "a4")
+         for lang in ("en", "es") for variant in VARIANTS]
+
+
+def _id(case) -> str:
+    return "-".join(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_the_layout_prints_the_content_as_a_reader_needs_it(built, case):
+    content_name, template, paper, lang, variant = case
+    pdf = built(*case)
+    content = load_content(CONTENT[content_name][lang])
+    printed = words(pdf)
+    sizes = page_sizes(pdf)
+
+    # Pages: exactly as many as a fixed layout has, all the same paper.
+    assert len(set(sizes)) == 1
+    if template in FIXED_PAGES:
+        assert len(sizes) == FIXED_PAGES[template]
+
+    # Type: nothing under the small floor; steps and safety at the body floor.
+    body_floor, small_floor = FLOORS.get(template, (12, 9))
+    assert min(word.size for word in printed) >= small_floor - 0.01
+    for section in content.sections:
+        for step in section.steps:
+            hits = find(printed, step)
+            assert hits, f"step not printed: {step!r}"
+            assert all(hit.size >= body_floor - 0.01 for hit in hits), (step, [h.size for h in hits])
+    for item in content.safety:
+        hits = find(printed, item, 3)
+        assert hits and all(hit.size >= body_floor - 0.01 for hit in hits), item
+    if content.sidebar and template != "cue-card":
+        hits = find(printed, content.sidebar.takeaway, 3)
+        assert hits and hits[0].size >= body_floor - 0.01
+
+    # The steps of a section stay on one page (of each card, on the cue card).
+    for section in content.sections:
+        if section.steps:
+            pages = {find(printed, step)[0].page for step in section.steps}
+            assert len(pages) == 1, (section.heading, pages)
+
+    # No word printed over another.
+    assert overlaps(printed) == []
+
+    # Half an inch of paper around the text; nothing near a card's cut or a fold.
+    width, height = sizes[0]
+    for word in printed:
+        assert MARGIN - 0.5 <= word.x0 and word.x1 <= width - MARGIN + 0.5, word
+        assert MARGIN - 0.5 <= word.top and word.bottom <= height - MARGIN + 0.5, word
+        if template == "cue-card":
+            assert abs((word.top + word.bottom) / 2 - height / 2) > MARGIN, word
+        if template == "trifold":
+            for fold in (width / 3, 2 * width / 3):
+                assert not (word.x0 - 12 < fold < word.x1 + 12), word
+
+    assert unembedded_fonts(pdf) == set()
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_every_way_to_reach_the_studio_is_a_live_link(built, template, paper):
+    uris = links(built("knee-folds", template, paper, "en", "branded"))
+    assert "mailto:bookings@saltmarsh-ridge-pilates.example" in uris
+    assert "tel:+4401632960418" in uris
+    assert "https://saltmarsh-ridge-pilates.example/classes/mat" in uris
+    assert "https://saltmarsh-ridge-pilates.example/videos/home-practice/knee-folds" in uris
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_personal_box_prints_each_item_on_a_line_of_its_own(built, template):
+    printed = words(built("knee-folds", template, "letter", "en", "personal"))
+    name = find(printed, "Zoë Łukasz-Ørsted Fernández", 3)
+    assert name, "the client's name is not printed"
+    parts = [w for w in printed if w.page == 1 and w.text in ("Zoë", "Łukasz-Ørsted", "Fernández")]
+    assert [w.text for w in parts] == ["Zoë", "Łukasz-Ørsted", "Fernández"]
+    box_width = _box_width(template)
+    if len({round(w.top) for w in parts}) > 1:
+        width = sum(w.x1 - w.x0 for w in parts) + 2 * parts[0].size * 0.25
+        assert width > box_width - 14, "a name that fits a line is never broken between first and last name"
+    date = find(printed, "1 December 2026", 3)[0]
+    klass = find(printed, CLASS, 3)[0]
+    lines = [round(parts[-1].top), round(date.top), round(klass.top)]
+    assert len(set(lines)) == 3, "name, date and class each keep their line"
+
+
+def _box_width(template: str) -> float:
+    from handouts.templating import find_template
+
+    return find_template(Project(), template).box_rect("letter")[2]
