@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, art, branding, cache, fit, fonts, glyphs, personal, render
+from handouts import __version__, art, branding, cache, fit, fitting, fonts, glyphs, personal, render
 from handouts.check import check_file
 from handouts.content import load_studio, picture_fields, picture_problems
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
@@ -230,10 +230,10 @@ def personal_box(job: Job) -> personal.Box:
     return personal.Box(rect, style, job.labels, job.font_coverage.text_filter)
 
 
-def pages_of(job: Job) -> fit.Pages:
+def pages_of(job: Job) -> fitting.Pages:
     """The page count the layout allows, with the practice log's own page."""
     info, log = job.template.info, int(job.practice_log)
-    return fit.Pages(fixed=info.fixed_pages and info.fixed_pages + log, most=info.max_pages and info.max_pages + log,
+    return fitting.Pages(fixed=info.fixed_pages and info.fixed_pages + log, most=info.max_pages and info.max_pages + log,
                      aim=info.aim_pages and info.aim_pages + log)
 
 
@@ -254,11 +254,14 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, box_height: f
         box_height = laid.height
     trial = Trial(job, personal_info, laid, box_height, keep_rml)
     levels, pages = job.template.info.fit, pages_of(job)
+    if far_over := fitting.hopeless(job.content, pages.limit or 40, job.template.page_size(job.paper),
+                                    levels[-1].get("size", 12.0)):
+        raise refusal(job, trial, far_over)
     # The setting these inputs fitted at last time: a repeated build renders once.
     key = cache.key(__version__, FIT_CACHE, repr(levels), trial.rml(0, job.content))
     known = cache.load("fit", key)
     try:
-        fitted = fit.choose(levels, trial.render, pages, known=known if isinstance(known, int) else None)
+        fitted = fitting.choose(levels, trial.render, pages, known=known if isinstance(known, int) else None)
     except fit.Overflow as overflow:
         raise refusal(job, trial, overflow) from None
     if known != fitted.level:
@@ -310,33 +313,18 @@ class Trial:
 
 
 def refusal(job: Job, trial: Trial, overflow: fit.Overflow) -> LayoutOverflowError:
-    """The error for content that does not fit at the tightest setting: what to cut, found by trying."""
-    levels, pages, item = job.template.info.fit, pages_of(job), overflow.item
-    floor = len(levels) - 1
-    what = fit.describe(item, job.content)
-    size = levels[floor].get("size")
-    where = f"template '{job.template.name}': no room for {what} in {overflow.where}" + \
-        (f", even at its smallest type ({size:g} pt)" if size else "")
-    hint = "choose a layout that can grow (classic, large-print)"
-    total = fit.size_of(job.content, item) if what != "the content" else 0
-    if not total:
-        return LayoutOverflowError(where, file=trial.source, hint=f"shorten the content, or {hint}")
+    """The error for content that does not fit this layout even at its tightest setting."""
+    levels, pages = job.template.info.fit, pages_of(job)
 
-    def fits(count: int) -> bool:
+    def fits(content: Content) -> bool:
         try:
-            result = trial.render(floor, fit.trim(job.content, item, count))
+            result = trial.render(len(levels) - 1, content)
         except fit.Overflow:
             return False
         return not (pages.limit and result.pages > pages.limit)
 
-    cut = fit.measured_cut(total, overflow.ratio, fits)
-    units = fit.unit(item)
-    if cut is None:
-        return LayoutOverflowError(f"{where}: cutting all of its {total} {units} would not be enough",
-                                   file=job.content_file, field=item or None,
-                                   hint=f"shorten what comes before it, or {hint}")
-    return LayoutOverflowError(f"{where}: about {cut} {units} too many", file=job.content_file, field=item or None,
-                               hint=f"cut about {cut} {units} from it (or from what comes before it), or {hint}")
+    return fitting.refusal(fitting.Refusing(job.template.name, trial.source, levels[-1].get("size"), job.content,
+                                            job.content_file, fits), overflow)
 
 
 def _personal(client: str | None, note: str | None, class_name: str | None, date: dt.date) -> Personal:

@@ -84,8 +84,13 @@ def check_file(file: Path, studio: Studio | None, studio_file: Path | None = Non
     return Checked(file, content, problems)
 
 
-def check_project(project: Project, targets: list[str] | None = None) -> Report:
-    """Check the named content (ids or paths), or all of the studio's and the bundled content."""
+def check_project(project: Project, targets: list[str] | None = None, templates: list[str] | None = None) -> Report:
+    """Check the named content (ids or paths), or all of the studio's and the bundled content.
+
+    Content without errors is also laid out in each of ``templates`` (all,
+    when none are named), so a layout that cannot hold it is reported before
+    anyone prints, in the words a build would use.
+    """
     studio_file = project.studio_file()
     studio, problems = None, []
     try:
@@ -94,9 +99,32 @@ def check_project(project: Project, targets: list[str] | None = None) -> Report:
         problems += error.problems
     files = content_files(project, targets)
     for file in files:
-        problems += check_file(file, studio, studio_file, project).problems
+        checked = check_file(file, studio, studio_file, project)
+        problems += checked.problems
+        if studio is not None and not checked.errors:
+            problems += layout_problems(project, file, templates)
     unique = {(p.severity, str(p)): p for p in problems}
     return Report(files, list(unique.values()))
+
+
+def layout_problems(project: Project, file: Path, templates: list[str] | None = None) -> list[Problem]:
+    """Lay ``file`` out in each template, on the studio's paper (else the template's first): what does not fit."""
+    from handouts.build import prepare, render_pdf
+    from handouts.errors import HandoutError
+    from handouts.templating import find_template, template_names
+
+    problems = []
+    for name in templates or template_names(project):
+        try:
+            papers = find_template(project, name).info.papers
+            studio = validate(load_yaml(project.studio_file()), Studio)
+            job = prepare(project, file, template=name, paper=studio.paper if studio.paper in papers else papers[0])
+            render_pdf(job)
+        except HandoutError as error:  # what a build in this layout would say, naming the layout
+            problems += [problem if "template '" in problem.message else
+                         Problem(f"template '{name}': {problem.message}", problem.file, problem.line, problem.column,
+                                 problem.field, problem.hint, problem.severity) for problem in error.problems]
+    return problems
 
 
 def content_files(project: Project, targets: list[str] | None = None) -> list[Path]:

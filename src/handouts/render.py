@@ -66,8 +66,8 @@ def _canvas_class(info: PdfInfo):
             info.pages = self.getPageNumber()
             if info.page_limit and info.pages > info.page_limit:
                 # Laying out pages nobody may print costs time (a huge text, many pages): stop here.
-                raise fit.spill(self.marks, info.page_limit, info.template) or fit.Overflow(
-                    f"more than {info.page_limit} page(s)", room=1.0, used=math.inf)
+                raise fit.spill(self.marks, info.page_limit, info.template) or \
+                    fit.running_over(self.marks, info.page_limit, info.template)
             if info.page_hook:
                 self.reading_order.mark(self, order.RANK["personal"])
                 info.page_hook(self, info.pages)

@@ -23,10 +23,16 @@ def check(
         typer.Argument(help="Content ids (every language), <id>.<lang>, or paths; default: all content.",
                        show_default=False, autocompletion=complete_content),
     ] = None,
+    template: Annotated[
+        Optional[list[str]],
+        typer.Option("--template", "-t", help="Lay the content out in this template only (may be given again); "
+                                              "default: every template.", show_default=False),
+    ] = None,
     format: Annotated[Format, typer.Option("--format", help="text for people, json for scripts.")] = Format.text,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
-    """Check content: schema, reading grade, the debate's balance, sources, safety, disclaimer, alt text.
+    """Check content: schema, reading grade, the debate's balance, sources, safety, disclaimer, alt text,
+    and whether every layout (or --template) can hold it.
 
     Prints one line per problem (error or warning, file:line:col, field,
     message, hint) and exits 1 on an error, or on a warning with --strict.
@@ -35,7 +41,7 @@ def check(
     from handouts.errors import HandoutError
 
     try:
-        report = check_project(current_project(), content or None)
+        report = check_project(current_project(), content or None, template or None)
     except HandoutError as error:
         raise fail(error) from None
     if format is Format.json or state["json"]:
