@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,11 @@ def pdf_text(path_or_bytes) -> str:
     data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def uncited(text: str) -> str:
+    """PDF text without its citation numbers ("rest [3, 4]." -> "rest."), to compare with ``markup.strip``."""
+    return re.sub(r"\s\[\d+(?:, \d+)*\]", "", text)
 
 
 @pytest.fixture(scope="session")

@@ -210,8 +210,9 @@ def short_content(studio: Path) -> None:
 
     data = yaml.safe_load((ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
     data["sections"] = [{"heading": "How to do it", "steps": ["Lie on your back, knees bent.", "Rest ten minutes."]}]
+    data["safety"] = ["Stop if anything hurts.", "Roll onto your side to get up."]
     data["references"] = []
-    for key in ("sidebar", "illustration"):
+    for key in ("sidebar", "illustration", "key_points"):
         data.pop(key, None)
     (studio / "content" / "constructive-rest.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
                                                                   encoding="utf-8")

@@ -104,12 +104,22 @@ def test_bundled_content_passes_every_check():
     assert check("--strict").exit_code == 0
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_bundled_content_reads_at_grade_7_or_below_in_every_block(lang):
+@pytest.mark.parametrize("lang,most", [("en", 7.0), ("es", 8.0)])
+def test_bundled_content_reads_easily_in_every_block(lang, most):
+    """English at grade 7 or below; Spanish at the studio's 8, and easy by a formula made for Spanish.
+
+    Flesch-Kincaid's weights are English ones: Spanish's longer words score a
+    grade or two higher for the same ease, so Spanish is also held to
+    Fernández-Huerta's "easy" (70 or more) in every block.
+    """
     located = load_yaml(ROOT / "content" / f"constructive-rest.{lang}.yaml")
-    grades = {name: readability.assess(text, lang).grade for _, name, text in _blocks(located)}
+    blocks = {name: text for _, name, text in _blocks(located)}
+    grades = {name: readability.assess(text, lang).grade for name, text in blocks.items()}
     assert len(grades) >= 10
-    assert max(grades.values()) <= 7.0, grades
+    assert max(grades.values()) <= most, grades
+    if lang == "es":
+        ease = {name: readability._scorer(lang).fernandez_huerta(text) for name, text in blocks.items()}
+        assert min(ease.values()) >= 70, ease
 
 
 def test_content_ids_languages_and_unknown_ids():
@@ -127,7 +137,7 @@ def test_the_grade_limit_comes_from_the_studio(studio_dir):
     (studio_dir / "studio.yaml").write_text(text.replace("reading_grade_max: 8", "reading_grade_max: 4"), encoding="utf-8")
     result = check("constructive-rest.en", project=studio_dir)
     assert result.exit_code == 1
-    assert "reading grade 6.2 is above 4 in the view 'The somatic view'" in result.stdout
+    assert "reading grade 6.4 is above 4 in the view 'The somatic view'" in result.stdout
 
 
 def test_spanish_is_measured_with_spanish_syllables():
@@ -146,7 +156,8 @@ def studio_with_disclaimer(studio_dir, disclaimer_yaml: str):
 def test_a_disclaimer_missing_in_the_handouts_language_is_a_warning(studio_dir):
     studio_file = studio_with_disclaimer(studio_dir, "disclaimer:\n  en: For education only.\n")
     checked = check_file(ROOT / "content" / "constructive-rest.es.yaml", load_studio(studio_file), studio_file)
-    assert [(p.severity, p.line, p.field) for p in checked.problems] == [("warning", 16, "disclaimer")]
+    line = studio_file.read_text(encoding="utf-8").splitlines().index("disclaimer:") + 1
+    assert [(p.severity, p.line, p.field) for p in checked.problems] == [("warning", line, "disclaimer")]
     assert "no 'es' text: constructive-rest.es.yaml will print the 'en' one" in str(checked.problems[0])
 
 

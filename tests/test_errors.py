@@ -20,7 +20,7 @@ from handouts.yamlload import load_yaml
 runner = CliRunner()
 
 GOOD = (ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8")
-STEP = "      - Put a folded towel under your head so that your face is level.\n"
+STEP = "      - Put the towel where your head will go.\n"
 
 
 def line_of(text: str, needle: str) -> int:
@@ -69,7 +69,7 @@ def test_utf16_without_a_bom_is_named(tmp_path):
 # --- YAML syntax ---------------------------------------------------------------
 
 def test_a_tab_in_the_indentation_says_so(tmp_path):
-    text = GOOD.replace("\n  - heading: How to do it", "\n\t- heading: How to do it", 1)
+    text = GOOD.replace("\n  - heading: Getting down and settling", "\n\t- heading: Getting down and settling", 1)
     [problem] = problems_of(content_file(tmp_path, text))
     assert problem.line == line_of(text, "\t- heading")
     assert problem.message == "YAML syntax: a tab in the indentation"
@@ -105,7 +105,7 @@ def test_a_key_given_twice_is_reported_with_the_files_other_problems(tmp_path):
 
 
 def test_a_nested_key_given_twice_is_found_too(tmp_path):
-    text = GOOD.replace("  - heading: How to do it\n", "  - heading: How to do it\n    heading: How\n", 1)
+    text = GOOD.replace("  - heading: Getting down and settling\n", "  - heading: Getting down and settling\n    heading: How\n", 1)
     [problem] = problems_of(content_file(tmp_path, text))
     assert problem.field == "sections.1.heading"
 
@@ -130,7 +130,7 @@ def test_billion_laughs_is_refused(tmp_path):
 
 def test_numbers_and_yes_no_in_a_text_field_are_the_text_as_written(tmp_path):
     text = GOOD.replace("title: Constructive Rest", "title: 2026", 1).replace(
-        "duration: 5 to 20 minutes", "duration: 010", 1).replace("subtitle: A short, easy rest for your back and hips",
+        "duration: 5 to 20 minutes", "duration: 010", 1).replace("subtitle: Lying on your back with your knees bent",
                                                                  "subtitle: No", 1)
     content = load_content(content_file(tmp_path, text))
     assert (content.title, content.duration, content.subtitle) == ("2026", "010", "No")
@@ -147,7 +147,7 @@ def test_text_where_a_list_of_steps_belongs(tmp_path):
 
 def test_a_list_where_text_belongs_and_an_empty_field(tmp_path):
     text = GOOD.replace("title: Constructive Rest", "title: [Constructive, Rest]", 1).replace(
-        "  - heading: How to do it\n", "  - heading:\n", 1)
+        "  - heading: Getting down and settling\n", "  - heading:\n", 1)
     by_field = {p.field: p for p in problems_of(content_file(tmp_path, text))}
     assert by_field["title"].message == "expected text, not a list"
     assert "put it in quotes" in by_field["title"].hint
@@ -161,7 +161,7 @@ def test_a_mapping_where_a_list_belongs(tmp_path):
 
 
 def test_a_bad_date_says_how_to_write_one(tmp_path):
-    [problem] = problems_of(content_file(tmp_path, GOOD.replace("reviewed: 2026-11-20", "reviewed: 2026-13-20", 1)))
+    [problem] = problems_of(content_file(tmp_path, GOOD.replace("reviewed: 2026-12-01", "reviewed: 2026-13-20", 1)))
     assert problem.field == "reviewed" and "YYYY-MM-DD" in problem.hint
 
 

@@ -14,7 +14,7 @@ from handouts.errors import GlyphError
 from handouts.project import Project
 
 SOURCE = (ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8")
-STEP = "Put a folded towel under your head so that your face is level."
+STEP = "Put the towel where your head will go."
 
 
 def content_with(studio_dir, old: str, new: str):
@@ -58,7 +58,7 @@ def test_a_character_in_no_font_stops_the_build_at_its_line(studio_dir):
     problem = caught.value.problems[0]
     line = SOURCE.splitlines().index(f"      - {STEP}") + 1
     assert (problem.file, problem.line, problem.column) == (file, line, 9)
-    assert problem.field == "sections.1.steps.1"
+    assert problem.field == "sections.1.steps.0"
     assert "'😀' (U+1F600) is in no font this handout uses" in problem.message
     assert "fonts in studio.yaml" in problem.hint
     assert not (studio_dir / "out").exists()

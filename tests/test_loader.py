@@ -15,8 +15,8 @@ def write(tmp_path, text, name="x.en.yaml", encoding="utf-8"):
     file = tmp_path / name
     file.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
     (tmp_path / "images").mkdir(exist_ok=True)
-    svg = ROOT / "content" / "images" / "constructive-rest.svg"
-    (tmp_path / "images" / svg.name).write_bytes(svg.read_bytes())
+    for svg in (ROOT / "content" / "images").glob("*.svg"):
+        (tmp_path / "images" / svg.name).write_bytes(svg.read_bytes())
     return file
 
 
@@ -55,11 +55,11 @@ def test_every_problem_reported_at_once(tmp_path):
 
 
 def test_unknown_source_id_is_an_error_with_a_suggestion(tmp_path):
-    text = GOOD.replace("sources: [koch-2012", "sources: [koch-2021", 1)
+    text = GOOD.replace("sources: [koch-2009", "sources: [koch-2008", 1)
     with pytest.raises(ContentError) as err:
         load_content(write(tmp_path, text))
-    assert "sidebar.positions.0.sources.0: source 'koch-2021' is not in references" in str(err.value)
-    assert "did you mean 'koch-2012'" in str(err.value)
+    assert "sidebar.positions.0.sources.0: source 'koch-2008' is not in references" in str(err.value)
+    assert "did you mean 'koch-2009'" in str(err.value)
 
 
 def test_bom_is_accepted(tmp_path):
@@ -67,13 +67,13 @@ def test_bom_is_accepted(tmp_path):
 
 
 def test_non_utf8_file_is_named(tmp_path):
-    file = write(tmp_path, GOOD.replace("Constructive Rest", "Constructive Rést", 1), encoding="latin-1")
+    file = write(tmp_path, GOOD.replace("Constructive Rest", "Constructive Rést", 1), encoding="cp1252")  # Windows' own
     with pytest.raises(ContentError, match="not UTF-8 text"):
         load_content(file)
 
 
 def test_missing_image_is_named_with_its_field(tmp_path):
-    text = GOOD.replace("images/constructive-rest.svg", "images/nope.svg")
+    text = GOOD.replace("images/constructive-rest.svg", "images/nope.svg", 1)
     with pytest.raises(ContentError, match="illustration.file: image not found"):
         load_content(write(tmp_path, text))
 
