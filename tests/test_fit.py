@@ -73,10 +73,10 @@ def test_nothing_fits_raises_the_overflow_of_the_tightest_setting():
         fitting.choose(LEVELS, render, fitting.Pages(fixed=2))
 
 
-def test_a_growing_layout_over_its_aim_takes_the_roomiest_setting_within_its_most_and_says_so():
-    render, _ = renderer(0, pages_at=lambda index: 3)
+def test_a_growing_layout_over_its_aim_takes_its_fewest_pages_at_the_roomiest_setting_and_says_so():
+    render, _ = renderer(0, pages_at=lambda index: 4 if index < 3 else 3)
     chosen = fitting.choose(LEVELS, render, fitting.Pages(most=4, aim=2))
-    assert chosen.level == 0 and chosen.result.pages == 3
+    assert chosen.level == 3 and chosen.result.pages == 3
     assert chosen.notes == ["this content needs 3 pages, more than the 2 this layout aims for"]
 
 
@@ -170,7 +170,7 @@ def test_the_box_text_steps_down_before_it_refuses():
 def test_content_beyond_a_fixed_layout_names_the_item_and_the_cut_works(tmp_path):
     content = load_content(KNEE)
     longer = content.model_copy(update={"safety": content.safety + [
-        "Stop at once if a leg goes numb or weak, and ask your doctor before you try the exercise again." ] * 8})
+        "Stop at once if a leg goes numb or weak, and ask your doctor before you try the exercise again."] * 16})
     source = tmp_path / "longer.en.yaml"
     _write(source, longer)
     project = Project(root=FIT / "plain")
@@ -214,7 +214,7 @@ def test_each_page_reads_in_order_footer_last(tmp_path):
     built = build_handout(KNEE, template="classic", project=Project(root=FIT / "branded"), out_dir=tmp_path,
                           client="Ana García", date=DATE)
     first = raw_text(built.path, 1)
-    order = ["Knee Folds", "Prepared for Ana García", "Key points", "Safety first", "lift one leg",
+    order = ["Knee Folds", "Prepared for Ana García", "lift one leg", "Key points", "Safety first",
              "general information, not medical advice", "Page 1 of"]
     places = [first.find(text) for text in order]
     assert -1 not in places and places == sorted(places), list(zip(order, places))
@@ -267,7 +267,7 @@ def test_check_lays_the_content_out_in_every_layout_with_the_builds_words(tmp_pa
     content = load_content(KNEE)
     source = tmp_path / "content" / "longer.en.yaml"
     _write(source, content.model_copy(update={"safety": content.safety + [
-        "Stop at once if a leg goes numb or weak, and ask your doctor before you try the exercise again."] * 8}))
+        "Stop at once if a leg goes numb or weak, and ask your doctor before you try the exercise again."] * 16}))
     project = Project(root=FIT / "plain")
     report = check_project(project, [str(source)])
     layout_errors = [p for p in report.problems if "template '" in p.message]

@@ -337,7 +337,7 @@ def _personal(client: str | None, note: str | None, class_name: str | None, date
 
 def fit_warnings(job: Job, rendered: Rendered) -> list[Problem]:
     """What the fitting step wants the reader to know, as warnings (a page over the layout's aim)."""
-    return [Problem(f"template '{job.template.name}': {note}", field="template", severity="warning",
+    return [Problem(f"template '{job.template.name}': {note}", severity="warning",
                     hint="it prints on more paper; shorten the content to bring it back, or choose another layout")
             for note in rendered.notes]
 

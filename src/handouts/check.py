@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from handouts import glyphs, readability
@@ -109,7 +109,7 @@ def check_project(project: Project, targets: list[str] | None = None, templates:
 
 def layout_problems(project: Project, file: Path, templates: list[str] | None = None) -> list[Problem]:
     """Lay ``file`` out in each template, on the studio's paper (else the template's first): what does not fit."""
-    from handouts.build import prepare, render_pdf
+    from handouts.build import fit_warnings, prepare, render_pdf
     from handouts.errors import HandoutError
     from handouts.templating import find_template, template_names
 
@@ -119,7 +119,7 @@ def layout_problems(project: Project, file: Path, templates: list[str] | None = 
             papers = find_template(project, name).info.papers
             studio = validate(load_yaml(project.studio_file()), Studio)
             job = prepare(project, file, template=name, paper=studio.paper if studio.paper in papers else papers[0])
-            render_pdf(job)
+            problems += [replace(warning, file=file) for warning in fit_warnings(job, render_pdf(job))]
         except HandoutError as error:  # what a build in this layout would say, naming the layout
             problems += [problem if "template '" in problem.message else
                          Problem(f"template '{name}': {problem.message}", problem.file, problem.line, problem.column,

@@ -56,8 +56,8 @@ def choose(levels: list[dict], render: Render, pages: Pages, *, known: int | Non
     inputs fitted at before. When a try overflows, its measured ratio says how
     much tighter the content must be set, and :func:`_predict` skips to the
     first setting expected to give that. A growing layout looks for a setting
-    within its aim; when none is, it takes the roomiest that fits its most,
-    with a note saying so.
+    within its aim; when none is, it takes the one of the settings tried that
+    needs the fewest pages (the roomiest of those), with a note saying so.
     """
     tried: dict[int, object] = {}
 
@@ -86,10 +86,15 @@ def choose(levels: list[dict], render: Render, pages: Pages, *, known: int | Non
     if fits(result, pages.aim or pages.limit):
         return Fitted(index, result)
     if pages.aim:
-        index, result = search(pages.limit)
-        if fits(result, pages.limit):
-            note = f"this content needs {result.pages} pages, more than the {pages.aim} this layout aims for"
-            return Fitted(index, result, [note])
+        # Past the aim: the fewest pages any tried setting takes, at the roomiest setting that takes them.
+        search(pages.limit)
+        within = [(tried[i].pages, i) for i in tried if fits(tried[i], pages.limit)]
+        if within:
+            count, index = min(within)
+            while index and fits(attempt(index - 1), count):  # a roomier setting on as few pages
+                index -= 1
+            note = f"this content needs {count} pages, more than the {pages.aim} this layout aims for"
+            return Fitted(index, tried[index], [note])
     raise shortfall(result, pages.limit)
 
 
@@ -173,19 +178,27 @@ def size_of(content, item: str) -> int:
 
 
 def trim(content, item: str, count: int):
-    """``content`` with ``count`` words (or characters) cut from the end of ``item``, for a trial render."""
+    """``content`` with ``count`` words (or characters) cut from the end of ``item``, for a trial render.
+
+    A list item cut to nothing goes (a list keeps its first item); other texts keep a word.
+    """
     data = content.model_dump()
     remaining = count
     for container, key in reversed(_item_leaves(data, item)):
         text = container[key]
-        if unit(item) == "characters":
+        size = len(text) if unit(item) == "characters" else len(text.split())
+        if remaining >= size and isinstance(container, list) and key > 0:
+            del container[key]
+            remaining -= size
+        elif unit(item) == "characters":
             take = min(remaining, len(text) - 1)
             container[key] = text[:len(text) - take].rstrip() or text[0]
+            remaining -= take
         else:
             words = text.split()
             take = min(remaining, len(words) - 1)
             container[key] = " ".join(words[:len(words) - take])
-        remaining -= take
+            remaining -= take
         if remaining <= 0:
             break
     return type(content).model_validate(data)

@@ -113,8 +113,17 @@ class Reference(Strict):
             parts += [_sentence(self.edition), _sentence(self.publisher)]
             dated = self.date.isoformat() if self.date else (str(self.year) if self.year else None)
             parts.append(_sentence(dated))
-        if self.accessed:
-            parts.append(f"Accessed {self.accessed.isoformat()}.")
+        return " ".join(part for part in parts if part)
+
+    def short(self) -> str:
+        """The citation in brief, for a layout with little room: who, where (or what), and the year."""
+        if self.text:
+            return self.text
+        who = (self.authors or self.publisher or "").split(",")[0].strip()
+        who += " et al" if self.authors and "," in self.authors else ""
+        where = self.journal or (self.title if not self.authors or who == self.publisher else self.publisher)
+        year = self.year or (self.date.year if self.date else None)
+        parts = [_sentence(who), _sentence(where or self.title), _sentence(str(year)) if year else None]
         return " ".join(part for part in parts if part)
 
 
@@ -142,6 +151,24 @@ class Content(Strict):
     sidebar: Sidebar | None = None
     references: list[Reference] = Field(default_factory=list)
     disclaimer: Text | None = Field(default=None, description="This handout's own; else the studio's")
+
+    def cites(self, sections: list[Section] | None = None, brief: bool = False) -> list[str]:
+        """The reference ids that what a layout prints cites: every part, or only ``sections``
+        among the sections, and with ``brief`` the debate without its points."""
+        from handouts.markup import cited_ids
+
+        texts = [self.summary, *self.key_points, *self.safety]
+        for section in self.sections if sections is None else sections:
+            texts += [section.body or "", *section.steps, *section.bullets,
+                      section.picture.caption if section.picture and section.picture.caption else ""]
+        found = []
+        if self.sidebar:
+            for position in self.sidebar.positions:
+                texts += [position.summary, *([] if brief else position.points)]
+                found += position.sources
+            texts += [self.sidebar.common_ground, self.sidebar.takeaway]
+        found = [ref for text in texts for ref in cited_ids(text)] + found
+        return [ref.id for ref in self.references if ref.id in found]
 
 
 class Contact(Strict):
