@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from pypdf import PdfReader
 
 from handouts.build import build_handout
 from handouts.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property-based tests: a quick run by default, many more examples in CI (HYPOTHESIS_PROFILE=ci).
+settings.register_profile("ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 DATE = dt.date(2026, 12, 1)
 
 

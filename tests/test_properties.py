@@ -31,11 +31,6 @@ from handouts.errors import HandoutError
 from handouts.markup import strip
 from handouts.project import Project
 
-settings.register_profile("ci", max_examples=1000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("default", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 #: Texts the fonts can draw, however hostile to XML, Jinja, Markdown or YAML.
 PRINTABLE = ["&", "&amp;", "<b>", "</para>", "<![CDATA[", "{{ studio.name }}", "{% raw %}", "{#", '"', "'",
