@@ -8,16 +8,66 @@ silently missing paragraph.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, \
+    model_validator
+from pydantic_core import PydanticCustomError
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from handouts import limits, links
+from handouts.terminal import shown
+
+#: Error types of our own (``PydanticCustomError``): the message and hint are already in plain words.
+OWN_ERRORS = {"web_address", "colour", "language_tag", "email_address"}
+
+
+def _refuse(kind: str, message: str, hint: str):
+    raise PydanticCustomError(kind, "{message}", {"message": message, "hint": hint})
+
+
+def _web_address(limit: int):
+    def check(value: str) -> str:
+        problem = links.web_address_problem(value, limit)
+        if problem:
+            _refuse("web_address", *problem)
+        return value
+
+    return check
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        _refuse("colour", f"'{shown(value, 40)}' is not a colour", "six hex digits such as #1F4E5F")
+    return value
+
+
+def _language_tag(value: str) -> str:
+    if len(value) > limits.MAX_LANG_CHARS or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        _refuse("language_tag", f"'{shown(value, 40)}' is not a language tag", "a code such as en, es or pt-BR")
+    return value
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        _refuse("email_address", f"'{shown(value, 60)}' is not an email address", "write it as name@example.com")
+    return value
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_TEXT_CHARS)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-LangTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-Paper = Literal["letter", "a4"]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+LangTag = Annotated[str, AfterValidator(_language_tag)]
+HexColor = Annotated[str, AfterValidator(_colour)]
+Paper = Annotated[Literal["letter", "a4"], BeforeValidator(_lower)]
+#: A web page's address (a reference's url).
+Url = Annotated[str, AfterValidator(_web_address(limits.MAX_URL_CHARS))]
+#: An address printed as a QR code too (the studio's website and video).
+QrUrl = Annotated[str, AfterValidator(_web_address(limits.MAX_QR_CHARS))]
+Email = Annotated[Text, AfterValidator(_email)]
 
 
 class Strict(BaseModel):
@@ -148,10 +198,10 @@ class Contact(Strict):
     """How clients reach the studio; ``website`` and ``video`` also print as QR codes."""
 
     phone: Text | None = None
-    email: Text | None = None
+    email: Email | None = None
     address: Text | None = None
-    website: Url | None = None
-    video: Url | None = Field(default=None, description="A video to watch at home, e.g. the exercise")
+    website: QrUrl | None = None
+    video: QrUrl | None = Field(default=None, description="A video to watch at home, e.g. the exercise")
 
 
 class Colors(Strict):
@@ -185,7 +235,7 @@ class Studio(Strict):
     disclaimer: Text | dict[LangTag, Text] | None = Field(
         default=None, description="One text, or one per language: {en: ..., es: ...}"
     )
-    reading_grade_max: float = Field(default=8, ge=1, le=20)
+    reading_grade_max: float = Field(default=8, ge=1, le=20, strict=True)  # strict: `true` is not a grade
     practice_log: bool = Field(default=False, description="Add a week's practice log to every handout")
 
     def disclaimer_for(self, lang: str) -> tuple[str | None, str | None]:
