@@ -16,9 +16,10 @@ from pydantic import BaseModel, ValidationError
 from handouts import schema_errors
 from handouts.errors import ContentError, Problem
 from handouts.glyphs import strings
-from handouts.markup import cited_ids
+from handouts.links import link_problem
+from handouts.markup import cited_ids, link_targets
 from handouts.models import Content, Studio
-from handouts.project import is_inside
+from handouts.project import unusable
 from handouts.schema_errors import model_in, user_loc  # noqa: F401  (model_in: part of this module's API)
 from handouts.yamlload import LocatedData, load_yaml
 
@@ -134,13 +135,14 @@ def picture_problems(file: Path, content: Content) -> list[Problem]:
         try:
             width, height = picture_size(file.parent / name)
             broken = None if width > 0 and height > 0 else "the picture has no size"
+            hint = None
         except ContentError as error:
-            broken = error.problems[0].message
+            broken, hint = error.problems[0].message, error.problems[0].hint
         if broken is not None:
             line, column = load_yaml(file).locate(path)
             problems.append(Problem(
                 f"{name}: {broken}", file, line, column, ".".join(map(str, path)),
-                "open it in an image editor and save it again (an SVG needs a width and height or a viewBox)"))
+                hint or "open it in an image editor and save it again (an SVG needs a width and height or a viewBox)"))
     return problems
 
 
@@ -159,16 +161,32 @@ def _image_problems(located: LocatedData) -> list[Problem]:
     for field_path, name in _raw_picture_paths(located):
         path = folder / name
         message, hint = None, "paths are relative to the content file, e.g. images/rest.svg"
-        if outside(name) or not is_inside(path, folder):
-            message = f"image path {name!r} leads outside the content folder"
+        reason = "leads outside" if outside(name) else unusable(path, folder)
+        if reason and reason.startswith("leads outside"):
+            link = " (it is a link to a file elsewhere)" if not outside(name) else ""
+            message = f"image path {name!r} leads outside the content folder{link}"
             hint = f"put the picture in {folder / 'images'} and write images/<name>"
-        elif not path.is_file():
+        elif reason == "not found":
             message = f"image not found: {name}"
+        elif reason:
+            message, hint = f"image {name!r} {reason}", "name a picture file (SVG, PNG or JPEG)"
         elif path.suffix.lower() not in IMAGE_TYPES:
             message, hint = f"not a picture format a handout can print: {name}", "use SVG, PNG or JPEG"
         if message is not None:
             line, column = located.locate(field_path)
             problems.append(Problem(message, located.file, line, column, ".".join(map(str, field_path)), hint))
+    return problems
+
+
+def link_problems(located: LocatedData) -> list[Problem]:
+    """Every Markdown link must go to a web page, an email address or a phone number (see ``links``)."""
+    problems = []
+    for path, text in strings(located.data, skip=frozenset({"file", "url", "doi"})):
+        for target in link_targets(text):
+            problem = link_problem(target)
+            if problem:
+                line, column = located.locate(path)
+                problems.append(Problem(problem[0], located.file, line, column, ".".join(map(str, path)), problem[1]))
     return problems
 
 
@@ -179,7 +197,7 @@ def content_problems(located: LocatedData) -> tuple[Content | None, list[Problem
     except ContentError as error:
         content, problems = None, located.problems + error.problems
     if isinstance(located.data, dict):
-        problems += _cross_references(located) + _image_problems(located)
+        problems += _cross_references(located) + _image_problems(located) + link_problems(located)
     return (content if not problems else None), problems
 
 

@@ -19,7 +19,7 @@ from handouts import limits, links
 from handouts.terminal import shown
 
 #: Error types of our own (``PydanticCustomError``): the message and hint are already in plain words.
-OWN_ERRORS = {"web_address", "colour", "language_tag", "email_address"}
+OWN_ERRORS = {"web_address", "colour", "language_tag", "email_address", "not_a_date"}
 
 
 def _refuse(kind: str, message: str, hint: str):
@@ -54,6 +54,14 @@ def _email(value: str) -> str:
     return value
 
 
+def _written_date(value):
+    """A date as YAML gives it (text); a number is not taken for seconds since 1970."""
+    if isinstance(value, (int, float)):
+        written = "yes/no" if isinstance(value, bool) else shown(value, 30)
+        _refuse("not_a_date", f"{written} is not a date", "write the date as year-month-day, e.g. 2026-11-20")
+    return value
+
+
 def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -68,6 +76,7 @@ Url = Annotated[str, AfterValidator(_web_address(limits.MAX_URL_CHARS))]
 #: An address printed as a QR code too (the studio's website and video).
 QrUrl = Annotated[str, AfterValidator(_web_address(limits.MAX_QR_CHARS))]
 Email = Annotated[Text, AfterValidator(_email)]
+Date = Annotated[dt.date, BeforeValidator(_written_date)]
 
 
 class Strict(BaseModel):
@@ -128,13 +137,13 @@ class Reference(Strict):
     publisher: Text | None = Field(default=None, description="A book's publisher, or the site of a web page")
     edition: Text | None = None
     year: int | None = Field(default=None, ge=1000, le=9999)
-    date: dt.date | None = Field(default=None, description="A web page's or a leaflet's own date")
+    date: Date | None = Field(default=None, description="A web page's or a leaflet's own date")
     volume: Text | None = None
     issue: Text | None = None
     pages: Text | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Url | None = None
-    accessed: dt.date | None = Field(default=None, description="When a web page was last read")
+    accessed: Date | None = Field(default=None, description="When a web page was last read")
 
     @model_validator(mode="after")
     def _text_or_parts(self) -> "Reference":
@@ -185,7 +194,7 @@ class Content(Strict):
     summary: Text
     key_points: list[Text] = Field(default_factory=list, description="What, how long, how to get up, when to stop")
     duration: Text | None = None
-    reviewed: dt.date
+    reviewed: Date
     illustration: Illustration | None = None
     sections: list[Section] = Field(min_length=1)
     safety: list[Text] = Field(min_length=1, description="Always printed, in every layout")
