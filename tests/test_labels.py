@@ -75,7 +75,8 @@ def test_no_english_label_reaches_the_spanish_handout(spanish_pdf):
     text = pdf_text(spanish_pdf)
     en, es = catalogue("en"), catalogue("es")
     english = [value for key, value in en.items() if isinstance(value, str) and value != es[key] and len(value) > 4]
-    english += [month for month in en["months"] if month not in es["months"]]
+    english += ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"]  # English month names: Spanish dates come from Babel's Spanish ones
     # The references are English titles and may use any word: read the rest.
     before_references = text.split(es["sources"] + " [1]")[0]
     assert [word for word in english if word in before_references] == []

@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, art, branding, fonts, glyphs, personal, render
+from handouts import __version__, art, branding, fonts, glyphs, personal, render, rmlguard
 from handouts.check import check_file
-from handouts.content import load_studio, picture_problems
+from handouts.content import load_studio, picture_fields, picture_problems
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
 from handouts.labels import load_labels
 from handouts.markup import strip
@@ -131,15 +131,8 @@ def _practice_log(template: Template, wanted: bool) -> tuple[bool, list[Problem]
 
 
 def studio_fonts(studio: Studio, studio_file: Path) -> fonts.FontSet:
-    """The studio's own TrueType files where given, the bundled family otherwise."""
-    bundled = fonts.default_fonts()
-    chosen = {}
-    for style in ("regular", "bold", "italic", "bold_italic"):
-        name = getattr(studio.fonts, style)
-        chosen[style] = (studio_file.parent / name) if name else getattr(bundled, style)
-        if not chosen[style].is_file():
-            raise ContentError(f"font file not found: {name}", file=studio_file, field=f"fonts.{style}")
-    return fonts.FontSet(**chosen, fallback=bundled.fallback)
+    """The studio's own TrueType files where given, the bundled family otherwise (see ``fonts.studio_font_set``)."""
+    return fonts.studio_font_set(studio, studio_file)
 
 
 def context(job: Job, personal_info: Personal | None, *, reserve_box: bool = False) -> dict:
@@ -233,7 +226,8 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: 
                 box.paint(canvas, box.layout(personal_info))
 
     info = render.PdfInfo(lang=job.lang, template=job.template.name,
-                          keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
+                          keywords=[job.content.id, job.template.name, job.lang], page_hook=hook,
+                          allowed=allowed_files(job))
     source = str(job.template.folder / "handout.rml.j2")
     kept = write_atomic(keep_rml.parent, keep_rml.name, rml.encode("utf-8")) if keep_rml else None
     try:
@@ -243,6 +237,14 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, reserve_box: 
         raise
     _check_pages(job, info, source)
     return Rendered(pdf, info.pages, tuple(info.marks))
+
+
+def allowed_files(job: Job) -> rmlguard.Allowed:
+    """What a template's RML may use: the content's pictures and the logo; files of its own folder or the studio's."""
+    pictures = [job.content_file.parent / name for _, name in picture_fields(job.content)]
+    pictures += [job.logo.file] if job.logo else []
+    folders = [job.template.folder, job.project.bundled / "templates", *([job.project.root] if job.project.root else [])]
+    return rmlguard.allowed(pictures, folders)
 
 
 def _check_pages(job: Job, rendered: render.PdfInfo, source: str) -> None:

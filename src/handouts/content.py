@@ -20,6 +20,7 @@ from handouts.links import link_problem
 from handouts.markup import cited_ids, link_targets
 from handouts.models import Content, Studio
 from handouts.project import unusable
+from handouts.terminal import shown
 from handouts.schema_errors import model_in, user_loc  # noqa: F401  (model_in: part of this module's API)
 from handouts.yamlload import LocatedData, load_yaml
 
@@ -164,14 +165,14 @@ def _image_problems(located: LocatedData) -> list[Problem]:
         reason = "leads outside" if outside(name) else unusable(path, folder)
         if reason and reason.startswith("leads outside"):
             link = " (it is a link to a file elsewhere)" if not outside(name) else ""
-            message = f"image path {name!r} leads outside the content folder{link}"
+            message = f"image path '{shown(name, 80)}' leads outside the content folder{link}"
             hint = f"put the picture in {folder / 'images'} and write images/<name>"
         elif reason == "not found":
-            message = f"image not found: {name}"
+            message = f"image not found: {shown(name, 80)}"
         elif reason:
-            message, hint = f"image {name!r} {reason}", "name a picture file (SVG, PNG or JPEG)"
+            message, hint = f"image '{shown(name, 80)}' {reason}", "name a picture file (SVG, PNG or JPEG)"
         elif path.suffix.lower() not in IMAGE_TYPES:
-            message, hint = f"not a picture format a handout can print: {name}", "use SVG, PNG or JPEG"
+            message, hint = f"not a picture format a handout can print: {shown(name, 80)}", "use SVG, PNG or JPEG"
         if message is not None:
             line, column = located.locate(field_path)
             problems.append(Problem(message, located.file, line, column, ".".join(map(str, field_path)), hint))
