@@ -68,7 +68,11 @@ def today() -> dt.date:
     """The default print date: SOURCE_DATE_EPOCH if set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            raise ContentError(f"'{epoch[:30]}' is not a time this tool can print", field="SOURCE_DATE_EPOCH",
+                               hint="seconds since 1970 (e.g. 1764547200 for 2025-12-01), or unset it") from None
     return dt.date.today()
 
 

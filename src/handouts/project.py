@@ -72,14 +72,14 @@ def unusable(path: Path, folder: Path | None = None) -> str | None:
     """
     if not os.path.lexists(path):
         return "not found"
-    if folder is not None and not is_inside(path, folder):
-        return f"leads outside {folder} (it is a link to a file elsewhere)"
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return "is a link to a file that does not exist"
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
+    if folder is not None and not is_inside(path, folder):
+        return f"leads outside {folder} (it is a link to a file elsewhere)"
     kind = file_kind(mode)
     return f"is {kind}, not a file" if kind else None
 
@@ -165,8 +165,10 @@ class Project:
                 continue
             reason = unusable(candidate, layer)
             if reason:
+                linked = reason.startswith(("leads outside", "is a link"))
                 raise ContentError(reason, file=candidate,
-                                   hint="put the file itself in the folder (not a link to one elsewhere)")
+                                   hint="put the file itself in the folder, not a link to one elsewhere" if linked
+                                   else "remove it, or put a regular file of that name there")
             return candidate
         return None
 
