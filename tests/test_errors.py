@@ -115,7 +115,7 @@ def test_self_referencing_anchors_are_an_error_not_a_crash(tmp_path):
     file.write_text("a: &a [*a]\n", encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_yaml(file)
-    assert str(caught.value).endswith("x.yaml:1:8: *a is used inside &a, the value it names: a value cannot "
+    assert str(caught.value).endswith("x.yaml:1:8: a.0: *a is used inside &a, the value it names: a value cannot "
                                       "contain itself (hint: use *a after the value of &a ends)")
 
 

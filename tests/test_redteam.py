@@ -283,7 +283,7 @@ def test_b22_a_tag_whose_value_does_not_convert(studio, tmp_path, tag, says):
     name = replaced(studio, "title: Constructive Rest", f"title: {tag}", "x")
     line = error_line(run("build", name, "--out", str(tmp_path)))
     kind = tag.split()[0]
-    assert line == f"error: {name}:3:8: {says} (hint: remove the {kind} tag, or write " + \
+    assert line == f"error: {name}:3:8: title: {says} (hint: remove the {kind} tag, or write " + \
         ("a whole number" if kind == "!!int" else "a number") + " after it)"
 
 

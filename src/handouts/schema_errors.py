@@ -46,6 +46,14 @@ FIELD_HINTS = {
     "fixed_pages": "a whole number of pages, e.g. 2",
     "max_pages": "a whole number of pages, e.g. 2",
     "year": "the year of publication, e.g. 2019",
+    "personal_box": "points from the top-right corner, with a width (or a left): "
+                    "{top: 38, right: 40, width: 200, height: 92}",
+    "top": "points down from the page's top edge, e.g. top: 38",
+    "right": "points in from the page's right edge, e.g. right: 40",
+    "left": "points in from the page's left edge (instead of a width), e.g. left: 54",
+    "width": "the box's width in points, e.g. width: 200",
+    "height": "the box's height in points, e.g. height: 92",
+    "text_scale": "how much larger the box's text is, from 0.8 to 3, e.g. text_scale: 1.5",
     "reviewed": "write the date as year-month-day, e.g. 2026-11-20",
 }
 
@@ -164,7 +172,7 @@ def _name(loc: tuple) -> str:
 
 def _number(kind: str, value, ctx: dict, name: str) -> tuple[str, str | None]:
     """Numbers: the wrong kind of value, or one out of range."""
-    hint = FIELD_HINTS.get(name)
+    hint = FIELD_HINTS.get(name) or ("write a whole number, e.g. 2" if kind.startswith("int_") else "write a number")
     if kind.startswith("int_"):
         return (f"{_value(value)} is not a whole number" if isinstance(value, (str, float)) and
                 not isinstance(value, bool) else f"expected a whole number, not {_kind(value)}"), hint
@@ -173,7 +181,9 @@ def _number(kind: str, value, ctx: dict, name: str) -> tuple[str, str | None]:
                 else f"expected a number, not {_kind(value)}"), hint
     bound = {"greater_than_equal": ("ge", "the smallest allowed is"), "less_than_equal": ("le", "the largest allowed is"),
              "greater_than": ("gt", "it must be more than"), "less_than": ("lt", "it must be less than")}[kind]
-    return f"{_value(value)} is out of range: {bound[1]} {ctx.get(bound[0])}", hint
+    limit = ctx.get(bound[0])
+    limit = f"{limit:g}" if isinstance(limit, (int, float)) else limit
+    return f"{_value(value)} is out of range: {bound[1]} {limit}", hint
 
 
 def _plain(error: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str | None]:

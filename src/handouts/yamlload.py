@@ -95,9 +95,11 @@ def _tag_name(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def _shape_error(file: Path, mark, message: str, hint: str) -> ContentError:
+def _shape_error(file: Path, mark, message: str, hint: str, frames: list | None = None) -> ContentError:
     line, column = _at(mark) if mark else (None, None)
-    return ContentError(message, file=file, line=line, column=column, hint=hint)
+    path = [frame.key if frame.mapping else frame.items - 1 for frame in frames or []]
+    field = ".".join(str(part) for part in path if part is not None) or None
+    return ContentError(message, file=file, line=line, column=column, field=field, hint=hint)
 
 
 def _scalar_problem(event) -> tuple[str, str] | None:
@@ -132,6 +134,7 @@ class _Frame:
     def __init__(self, mapping: bool, start: int, anchor: str | None, level: int):
         self.mapping, self.start, self.anchor, self.level = mapping, start, anchor, level
         self.items, self.deepest = 0, level
+        self.key = None  # a mapping's key being read, for the field named in an error
 
 
 def _check_shape(text: str, file: Path) -> None:
@@ -162,11 +165,11 @@ def _check_shape(text: str, file: Path) -> None:
                 raise _shape_error(file, event.start_mark,
                                    f"more than {limits.MAX_YAML_NODES} values in one file (an alias *name "
                                    "counts as every value it repeats)", "is it the right file? a handout has "
-                                   "a few hundred values")
+                                   "a few hundred values", frames)
             if reach > limits.MAX_YAML_DEPTH:
                 raise _shape_error(file, event.start_mark,
                                    f"nested more than {limits.MAX_YAML_DEPTH} levels deep",
-                                   "a handout's fields nest a few levels at most: check the indentation")
+                                   "a handout's fields nest a few levels at most: check the indentation", frames)
             if frames:
                 frames[-1].deepest = max(frames[-1].deepest, reach)
     finally:
@@ -183,19 +186,19 @@ def _check_node(event, frames: list[_Frame], anchors: dict, total: int, file: Pa
         if parent.items > limits.MAX_LIST_ITEMS * (2 if parent.mapping else 1):
             what = "fields in one mapping" if parent.mapping else "items in one list"
             raise _shape_error(file, event.start_mark, f"more than {limits.MAX_LIST_ITEMS} {what}",
-                               "is it the right file? a handout's lists are far shorter")
+                               "is it the right file? a handout's lists are far shorter", frames[:-1])
     level = len(frames)
     if isinstance(event, yaml.AliasEvent):
         name = event.anchor
         if any(frame.anchor == name for frame in frames):
             raise _shape_error(file, event.start_mark, f"*{name} is used inside &{name}, the value it names: "
-                               "a value cannot contain itself", f"use *{name} after the value of &{name} ends")
+                               "a value cannot contain itself", f"use *{name} after the value of &{name} ends", frames)
         if name not in anchors:
             raise _shape_error(file, event.start_mark, f"*{name} names no anchor: there is no &{name} above it",
-                               f"mark the value to repeat with &{name} first, or remove the *")
+                               f"mark the value to repeat with &{name} first, or remove the *", frames)
         values, levels, collection = anchors[name]
         if is_key and collection:
-            raise _key_error(file, event.start_mark)
+            raise _key_error(file, event.start_mark, frames)
         return total + values, level + levels
     if isinstance(event, yaml.ScalarEvent):
         problem = _scalar_problem(event)
@@ -203,23 +206,25 @@ def _check_node(event, frames: list[_Frame], anchors: dict, total: int, file: Pa
             problem = (f"a field name of {len(event.value)} characters; at most {limits.MAX_KEY_CHARS}",
                        "is a ':' missing after a name, or is there one too many in a text?")
         if problem:
-            raise _shape_error(file, event.start_mark, *problem)
+            raise _shape_error(file, event.start_mark, *problem, frames)
+        if is_key:
+            parent.key = event.value
         if event.anchor:
             anchors[event.anchor] = (1, 0, False)
         return total + 1, level
     if is_key:
-        raise _key_error(file, event.start_mark)
+        raise _key_error(file, event.start_mark, frames)
     if event.tag is not None and not event.implicit and event.tag not in _COLLECTION_TAGS:
         raise _shape_error(file, event.start_mark,
                            f"the tag {_tag_name(event.tag)} is for a single value, not a list or fields",
-                           "remove the tag")
+                           "remove the tag", frames)
     frames.append(_Frame(isinstance(event, yaml.MappingStartEvent), total, event.anchor, level + 1))
     return total + 1, level + 1
 
 
-def _key_error(file: Path, mark) -> ContentError:
+def _key_error(file: Path, mark, frames: list) -> ContentError:
     return _shape_error(file, mark, "a field name here is a list or a mapping (YAML's '? [a, b]'); "
-                        "field names are plain text", "write each field as 'name: value'")
+                        "field names are plain text", "write each field as 'name: value'", frames[:-1])
 
 
 #: What YAML refuses to read: control characters other than tab and line ends (PyYAML's own set).
