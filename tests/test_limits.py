@@ -199,3 +199,27 @@ def test_a_link_out_of_the_studio_as_a_font_is_named_as_written(tmp_path, tmp_pa
     studio(tmp_path, fonts={"regular": "mine.ttf"})
     problem = one_problem(lambda: build_handout(project=Project(root=tmp_path), out_dir=tmp_path / "out"))
     assert problem.message.startswith("mine.ttf: leads outside") and "Atkinson" not in problem.message
+
+
+def test_init_never_writes_through_a_folder_that_links_out_of_the_studio(tmp_path, tmp_path_factory):
+    from handouts.studio_init import init_studio
+
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    folder = tmp_path / "studio"
+    folder.mkdir()
+    os.symlink(elsewhere, folder / "content")
+    problem = one_problem(lambda: init_studio(folder, name="Test Studio"))
+    assert problem.message == (f"{folder / 'content'} is a link to {elsewhere}, outside the studio folder: init does "
+                               "not write through it")
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in folder.iterdir()) == ["content"]
+
+
+def test_init_leaves_a_link_at_a_files_name_alone(tmp_path, tmp_path_factory):
+    from handouts.studio_init import init_studio
+
+    target = tmp_path_factory.mktemp("elsewhere") / "victim.txt"
+    folder = tmp_path / "studio"
+    folder.mkdir()
+    os.symlink(target, folder / "README.md")  # dangling: writing through it would create the file elsewhere
+    done = init_studio(folder, name="Test Studio")
+    assert Path("README.md") in done.skipped and not target.exists()

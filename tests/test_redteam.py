@@ -122,6 +122,12 @@ def test_b02_an_unknown_key_with_a_bracket_is_an_unknown_field(studio, tmp_path)
     assert line.startswith(f"error: {name}:{lines_of(studio / name)}:1: notes[1]: unknown field (hint: allowed here: id,")
 
 
+def with_picture(studio: Path, name: str, data: bytes) -> str:
+    """A handout (its content file's name) whose illustration is ``data``, saved as images/``name``."""
+    (studio / "content" / "images" / name).write_bytes(data)
+    return replaced(studio, "images/constructive-rest.svg", f"images/{name}", name.split(".")[0])
+
+
 def bomb_png(width: int, height: int) -> bytes:
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -132,8 +138,7 @@ def bomb_png(width: int, height: int) -> bytes:
 
 @pytest.mark.parametrize("side", [100_000, 13_000])
 def test_b03_a_png_claiming_huge_dimensions_is_refused_without_a_python_warning(studio, tmp_path, side):
-    (studio / "content" / "images" / "bomb.png").write_bytes(bomb_png(side, side))
-    name = replaced(studio, "images/constructive-rest.svg", "images/bomb.png", "bomb")
+    name = with_picture(studio, "bomb.png", bomb_png(side, side))
     line = error_line(run("build", name, "--out", str(tmp_path)))
     assert line == (f"error: {name}:10:3: illustration.file: images/bomb.png: the picture has more than 40 million "
                     "pixels, the most a handout takes (hint: save it smaller: 3000 pixels across prints sharp at "
@@ -151,9 +156,8 @@ def test_b03_the_same_picture_as_a_logo(studio, tmp_path):
 
 
 def test_b04_an_svg_of_infinite_width_is_refused(studio, tmp_path):
-    (studio / "content" / "images" / "inf.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="inf" height="50"><rect width="100" height="50"/></svg>')
-    name = replaced(studio, "images/constructive-rest.svg", "images/inf.svg", "inf")
+    name = with_picture(studio, "inf.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="inf" height="50">'
+                                           b'<rect width="100" height="50"/></svg>')
     line = error_line(run("build", name, "--out", str(tmp_path)))
     assert line == (f"error: {name}:10:3: illustration.file: images/inf.svg: the SVG says it is inf x 37.5 points; a "
                     "picture may be at most 14400 points (200 inches) a side (hint: set width and height on its "
@@ -173,11 +177,14 @@ def test_b05_a_truncated_font_is_named_at_its_line(studio, tmp_path):
                     "or use another)")
 
 
+def with_svg_text(studio: Path, text: str) -> str:
+    """A handout whose illustration is an SVG holding ``text``."""
+    return with_picture(studio, "t.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><text '
+                                         f'x="5" y="40" font-size="20">{text}</text></svg>'.encode("utf-8"))
+
+
 def test_b06_text_in_an_svg_the_body_font_lacks_is_refused(studio, tmp_path):
-    (studio / "content" / "images" / "t.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><text x="5" y="40" font-size="20">'
-        "Hi 😀</text></svg>", encoding="utf-8")
-    name = replaced(studio, "images/constructive-rest.svg", "images/t.svg", "t")
+    name = with_svg_text(studio, "Hi 😀")
     line = error_line(run("build", name, "--out", str(tmp_path)))
     assert line == (f"error: {name}:10:3: illustration.file: images/t.svg: the character '😀' (U+1F600) is not in "
                     "the body font, which sets the text inside pictures (in the picture's text 'Hi 😀') (hint: change "
@@ -185,10 +192,7 @@ def test_b06_text_in_an_svg_the_body_font_lacks_is_refused(studio, tmp_path):
 
 
 def test_b06_text_the_body_font_has_prints_inside_the_picture(studio, tmp_path):
-    (studio / "content" / "images" / "t.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><text x="5" y="40" font-size="20">'
-        "Hüfte Zoë</text></svg>", encoding="utf-8")
-    name = replaced(studio, "images/constructive-rest.svg", "images/t.svg", "t")
+    name = with_svg_text(studio, "Hüfte Zoë")
     result = run("build", name, "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "Hüfte Zoë" in pdf_text(tmp_path / "constructive-rest-classic.pdf")

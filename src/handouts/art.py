@@ -19,6 +19,7 @@ from pathlib import Path
 from handouts import fonts, limits
 from handouts.errors import ContentError
 from handouts.project import file_kind, size_text
+from handouts.terminal import shown
 
 RASTER = {".png", ".jpg", ".jpeg"}
 
@@ -53,7 +54,7 @@ def _drawing(file: Path, mtime: float):
     try:
         drawing = svg2rlg(str(file), font_map=_font_map(), external_reference_root=str(file.parent))
     except Exception as exc:  # svglib raises lxml and value errors alike
-        raise ContentError(f"cannot read SVG: {' '.join(str(exc).split())[:200]}", file=file,
+        raise ContentError(f"cannot read SVG: {shown(' '.join(str(exc).split()), 200)}", file=file,
                            hint="open it in a browser or a drawing program and save it again as SVG") from None
     if drawing is None:
         raise ContentError("cannot read SVG (empty or not an SVG file)", file=file,
@@ -99,7 +100,7 @@ def _raster_size(file: Path, mtime: float) -> tuple[int, int]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise too_large from None
         except (OSError, UnidentifiedImageError, SyntaxError, ValueError, EOFError) as exc:
-            raise ContentError(f"cannot read image: {exc}", file=file,
+            raise ContentError(f"cannot read image: {shown(exc, 200)}", file=file,
                                hint="open it in an image editor and save it again as PNG or JPEG") from None
 
 

@@ -238,7 +238,7 @@ def problems(errors: list[dict], located: LocatedData, model: type[BaseModel]) -
             continue  # the union member the value was not meant for
         message, hint = _plain(error, loc, model)
         line, column = located.locate(loc)
-        field = ".".join(str(part) for part in loc) or None
+        field = ".".join(shown(part, 60) for part in loc) or None  # a key may hold escape sequences
         if (field, message) not in seen:
             seen.add((field, message))
             found.append(Problem(message, located.file, line, column, field, hint))

@@ -18,6 +18,7 @@ import yaml
 from handouts import limits
 from handouts.errors import ContentError, Problem
 from handouts.project import read_regular
+from handouts.terminal import shown
 
 Location = tuple[int, int]
 PathKey = tuple[Any, ...]
@@ -98,7 +99,7 @@ def _tag_name(tag: str) -> str:
 def _shape_error(file: Path, mark, message: str, hint: str, frames: list | None = None) -> ContentError:
     line, column = _at(mark) if mark else (None, None)
     path = [frame.key if frame.mapping else frame.items - 1 for frame in frames or []]
-    field = ".".join(str(part) for part in path if part is not None) or None
+    field = ".".join(shown(part, 60) for part in path if part is not None) or None
     return ContentError(message, file=file, line=line, column=column, field=field, hint=hint)
 
 
@@ -376,7 +377,8 @@ def load_yaml(file: Path, *, strict: bool = True) -> LocatedData:
         loader.dispose()
     located = LocatedData(data, loader.locations, file, loader.scalars)
     located.problems = [
-        Problem(f"given twice, at lines {first[0]} and {line}", file, line, column, ".".join(map(str, path)),
+        Problem(f"given twice, at lines {first[0]} and {line}", file, line, column,
+                ".".join(shown(part, 60) for part in path),
                 "keep one of them (YAML would silently use only the last)")
         for path, first, (line, column) in loader.duplicates
     ]
