@@ -101,3 +101,12 @@ def test_a_layout_printing_studio_disclaimer_gets_the_handouts_language(project)
     studio = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8"))
     values = context(job, None)
     assert values["studio"].disclaimer == values["disclaimer"] == studio["disclaimer"]["es"]
+
+
+def test_the_bundled_catalogues_date_formats_are_cldr_patterns_babel_prints():
+    from handouts.labels import date_format_problem
+
+    for lang in ("en", "es"):
+        data = catalogue(lang)
+        assert date_format_problem(data["date_format"], lang) is None
+        assert len(data["weekdays"]) == 7

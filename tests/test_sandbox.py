@@ -160,4 +160,13 @@ def test_a_huge_repeat_is_refused_before_it_is_made(studio_dir):
     file, line = evil(studio_dir, "<para>{{ 'x' * 10**12 }}</para>")
     problem = refused(studio_dir, TemplateError)
     assert (Path(problem.file), problem.line) == (file, line)
-    assert "too long" in problem.message or "too large" in problem.message
+    assert problem.message == ("the template was stopped: repeating a text or list that many times makes it too "
+                               "long (templates are sandboxed)")
+
+
+def test_a_range_too_long_is_told_in_plain_words(studio_dir):
+    file, line = evil(studio_dir, "{% for i in range(10**7) %}{% endfor %}")
+    problem = refused(studio_dir, TemplateError)
+    assert (Path(problem.file), problem.line) == (file, line)
+    assert problem.message == ("the template was stopped: a range of more than 100,000 steps is too long "
+                               "(templates are sandboxed)")

@@ -232,3 +232,18 @@ def test_a_label_written_yes_or_a_number_is_that_text(studio_dir):
     (folder / "en.yaml").write_text("done: Yes\nminutes: 10\n", encoding="utf-8")
     labels = load_labels(Project(root=studio_dir), "en")
     assert (labels["done"], labels["minutes"]) == ("Yes", "10")
+
+
+def test_month_names_a_studio_catalogue_prints_are_glyph_checked_at_its_line(studio_dir):
+    folder = studio_dir / "templates" / "_base" / "labels"
+    folder.mkdir(parents=True)
+    (folder / "ja.yaml").write_text('prepared_for: For\ndate_format: "d MMMM y"\n', encoding="utf-8")
+    data = yaml.safe_load((ROOT / "tests" / "data" / "content" / "base.en.yaml").read_text(encoding="utf-8"))
+    data["lang"] = "ja"
+    content = studio_dir / "content" / "neck.ja.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(HandoutError) as caught:
+        prepare(Project(root=studio_dir), str(content))
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == (folder / "ja.yaml", 2, "date_format")
+    assert problem.message == "the character '月' (U+6708) is in no font this handout uses"

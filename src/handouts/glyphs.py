@@ -152,15 +152,24 @@ def check_inputs(glyphs: Glyphs, content, content_file: Path, studio, studio_fil
 
 
 def label_problems(glyphs: Glyphs, labels: dict) -> list[Problem]:
-    """Labels, and the dates their ``date_format`` prints (every month), at the catalogue's own line."""
-    from handouts.labels import format_date, origin
+    """Labels, at the catalogue's own line; with a studio's own ``date_format``, the dates it prints too.
 
-    dates = [format_date(dt.date(2026, month, 28), labels) for month in range(1, 13)]
+    The month names of a studio's catalogue come from its language's CLDR
+    data (see ``labels``), so every month is formatted and checked; the
+    bundled catalogues' are known to print (and Babel is not loaded for them).
+    """
+    from handouts.labels import format_date, origin
+    from handouts.project import bundled_root, is_inside
+
+    catalogue = origin(labels, "date_format")
+    own = catalogue is not None and not is_inside(catalogue, bundled_root())
+    dates = [format_date(dt.date(2026, month, 28), labels) for month in range(1, 13)] if own else []
     texts = [*strings({key: value for key, value in labels.items()}), *((("date_format",), d) for d in dates)]
-    found = []
+    found, seen = [], set()
     for path, text in texts:
         message = glyphs.problem(text)
-        if message:
+        if message and (path, message) not in seen:  # twelve dates, one line for a character they lack
+            seen.add((path, message))
             file = origin(labels, path[0])
             line, column = _locator(file)(path) if file else (None, None)
             found.append(Problem(message, file, line, column, ".".join(map(str, path)), HINT))

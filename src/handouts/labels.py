@@ -17,12 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as babel_format_date
-from babel.dates import tokenize_pattern
-
 from handouts.errors import ContentError, Problem
-from handouts.project import Project
+from handouts.project import Project, is_inside
 from handouts.terminal import shown
 from handouts.yamlload import LocatedData, load_yaml
 
@@ -50,7 +46,10 @@ def origin(labels: dict, key: str) -> Path | None:
     return getattr(labels, "_origins", {}).get(key)
 
 
-def _locale(lang: str) -> Locale | None:
+def _locale(lang: str):
+    """Babel's locale for ``lang``, or None where CLDR has none (Babel is imported when first needed: ~40 ms)."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -59,6 +58,8 @@ def _locale(lang: str) -> Locale | None:
 
 def date_format_problem(pattern: str, lang: str) -> tuple[str, str] | None:
     """Why ``pattern`` is not a CLDR date pattern Babel can print in ``lang``, or None."""
+    from babel.dates import tokenize_pattern
+
     example = "write a CLDR date pattern, e.g. d MMMM y (1 December 2026) or d 'de' MMMM 'de' y"
     if "{" in pattern:
         return f"'{shown(pattern, 40)}' is written in the old {{day}} {{month}} {{year}} form", example
@@ -81,8 +82,13 @@ def _problem(located: LocatedData, path: tuple, message: str, hint: str) -> Prob
     return Problem(message, located.file, line, column, ".".join(map(str, path)), hint)
 
 
-def catalogue_problems(located: LocatedData, lang: str) -> list[Problem]:
-    """Every problem of a label catalogue, each at its line: labels are texts, lists have their length."""
+def catalogue_problems(located: LocatedData, lang: str, patterns: bool = True) -> list[Problem]:
+    """Every problem of a label catalogue, each at its line: labels are texts, lists have their length.
+
+    ``patterns=False`` leaves ``date_format`` unchecked (the bundled
+    catalogues', which the tests check, so a build that prints no date never
+    loads Babel).
+    """
     data = located.data
     if not isinstance(data, dict):
         return [Problem("a label catalogue must be a mapping of name: text", located.file, 1)]
@@ -98,7 +104,7 @@ def catalogue_problems(located: LocatedData, lang: str) -> list[Problem]:
         elif not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
             found.append(_problem(located, path, "a label must be text", "write it after the colon, in quotes "
                                                                         "if it starts with a symbol"))
-        elif key == "date_format" and (problem := date_format_problem(value, lang)):
+        elif key == "date_format" and patterns and (problem := date_format_problem(value, lang)):
             found.append(_problem(located, path, *problem))
     return found
 
@@ -116,7 +122,7 @@ def _catalogue(project: Project, lang: str) -> tuple[dict, Path | None]:
         return {}, None
     located = load_yaml(file)
     _take_as_written(located)
-    if problems := catalogue_problems(located, lang):
+    if problems := catalogue_problems(located, lang, patterns=not is_inside(file, project.bundled)):
         raise ContentError.collected(problems)
     return located.data, file
 
@@ -129,8 +135,8 @@ def load_labels(project: Project, lang: str) -> Labels:
         data, file = _catalogue(project, catalogue_lang)
         labels.update(data)
         labels._origins.update(dict.fromkeys(data, file))
-        if file is not None and _locale(catalogue_lang):
-            labels._lang = catalogue_lang  # dates in the language of the catalogue that was found
+        if file is not None:
+            labels._lang = catalogue_lang  # dates in the language of the catalogue found (English without CLDR data)
     return labels
 
 
@@ -146,6 +152,8 @@ def missing_labels(project: Project, lang: str) -> tuple[bool, list[str]]:
 
 def format_date(date: dt.date, labels: dict) -> str:
     """A date as people write it in the catalogue's language: its CLDR ``date_format``, by Babel."""
+    from babel.dates import format_date as babel_format_date
+
     lang = getattr(labels, "_lang", FALLBACK_LANG)
     pattern = labels.get("date_format") or DEFAULT_DATE_FORMAT
     return babel_format_date(date, pattern, locale=_locale(lang) or _locale(FALLBACK_LANG))

@@ -87,6 +87,15 @@ class Sandbox(jinja2.sandbox.SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def safe_range(*args):
+    """Jinja's sandboxed ``range``, its refusal of a huge one told as the sandbox's other refusals are."""
+    try:
+        return jinja2.sandbox.safe_range(*args)
+    except OverflowError:
+        raise jinja2.sandbox.SecurityError(
+            f"a range of more than {jinja2.sandbox.MAX_RANGE:,} steps is too long") from None
+
+
 def bounded(chunks) -> str:
     """The rendered RML, stopped once it passes ``limits.MAX_RML_CHARS`` (a template in a runaway loop)."""
     out, size = [], 0

@@ -175,7 +175,7 @@ def environment(layers: tuple[Path, ...], bundled: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
-    env.globals = {name: env.globals[name] for name in ("range", "dict", "namespace")}
+    env.globals = {"range": sandbox.safe_range, "dict": env.globals["dict"], "namespace": env.globals["namespace"]}
     env.filters.update(md=_md, inline=_inline, text=_text)
     return env
 
