@@ -46,7 +46,7 @@ def one_problem(call):
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     file = content_file(tmp_path, text="title: " + "x" * (limits.MAX_SETTINGS_BYTES + 10))
     problem = one_problem(lambda: load_content(file))
-    assert problem.message == "the file is 1 MB; at most 1 MB is read"
+    assert problem.message == "the file is 1,000,017 bytes; at most 1 MB is read"
 
 
 def test_a_list_of_a_million_and_a_half_items_is_one_line(tmp_path):

@@ -114,7 +114,8 @@ def read_regular(file: Path, limit: int, what: str = "file") -> bytes:
         if kind:
             raise ContentError(f"{what} is {kind}, not a file", file=file, hint="name a regular file")
         if info.st_size > limit:
-            raise ContentError(f"{what} is {size_text(info.st_size)}; at most {size_text(limit)} is read",
+            size = size_text(info.st_size) if size_text(info.st_size) != size_text(limit) else f"{info.st_size:,} bytes"
+            raise ContentError(f"{what} is {size}; at most {size_text(limit)} is read",
                                file=file, hint="is it the right file? a handout's files are far smaller")
         try:
             data = handle.read(limit + 1)
