@@ -121,7 +121,8 @@ def studio_font_set(studio, studio_file: Path) -> FontSet:
                 why = (error.problems[0].message, error.problems[0].hint)
         if why:
             line, column = load_yaml(studio_file).locate(("fonts", style))
-            problems.append(Problem(f"{shown(name, 80)}: {why[0]}", studio_file, line, column, f"fonts.{style}", why[1]))
+            problems.append(Problem(f"{shown(name, 80)}: {why[0]}", studio_file, line, column,
+                                    f"fonts.{style}", why[1]))
     if problems:
         raise ContentError.collected(problems)
     return FontSet(**chosen, fallback=bundled.fallback)

@@ -38,6 +38,7 @@ from handouts import limits
 from handouts.errors import RenderError
 from handouts.links import link_problem, web_address_problem
 from handouts.project import is_inside
+from handouts.terminal import shown
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ ParamsCheck = Callable[[dict, Allowed], "str | None"]
 def _picture(params: dict, allowed: Allowed) -> str | None:
     file = params.get("file")
     if not isinstance(file, str) or Path(file).resolve() not in allowed.pictures:
-        return (f"draws the file '{file}', which is not a picture this handout was given "
+        return (f"draws the file '{shown(file, 120)}', which is not a picture this handout was given "
                 "(only the content's pictures and the studio's logo are)")
     return _sizes(params, "width", "height")
 
@@ -87,7 +88,7 @@ def _sizes(params: dict, *names: str) -> str | None:
         value = params.get(name)
         if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)
                                       and 0 <= value <= limits.MAX_SVG_POINTS):
-            return f"its {name} is {value!r}, not a size in points"
+            return f"its {name} is {shown(repr(value), 40)}, not a size in points"
     return None
 
 
@@ -145,7 +146,7 @@ def _refusal(element, allowed: Allowed) -> str | None:
             if problem:
                 return f"<{tag} {name}=...> {problem}"
         elif name in objects and _PYTHON_PATH.match(value.strip()):
-            return f"<{tag} {name}=\"{value[:60]}\"> names Python code, which a template may not call"
+            return f"<{tag} {name}=\"{shown(value, 60)}\"> names Python code, which a template may not call"
         elif name in _LINK_ATTRIBUTES and not re.fullmatch(r"#[\w.-]+", value):
             problem = link_problem(value)
             if problem:
@@ -156,8 +157,8 @@ def _refusal(element, allowed: Allowed) -> str | None:
 def _plugin(tag: str, element, allowed: Allowed) -> str | None:
     entry = f"{element.get('module', '')}:{element.get('function', '')}"
     if entry not in PLUGINS:
-        return (f"<{tag} module=\"{element.get('module', '')}\" function=\"{element.get('function', '')}\"> "
-                "calls Python code, which a template may not do")
+        module, function = shown(element.get("module", ""), 60), shown(element.get("function", ""), 60)
+        return f"<{tag} module=\"{module}\" function=\"{function}\"> calls Python code, which a template may not do"
     check = PLUGINS[entry]
     text = element.text or ""
     if check is None:
@@ -175,11 +176,11 @@ def _plugin(tag: str, element, allowed: Allowed) -> str | None:
 def _file(value: str, allowed: Allowed) -> str | None:
     """Why a file named in RML may not be opened, or None (see ``z3c.rml.attr.File``)."""
     if value.startswith("["):
-        return f"names '{value[:60]}' inside a Python package, which a template may not"
+        return f"names '{shown(value, 60)}' inside a Python package, which a template may not"
     if len(urlsplit(value).scheme) > 1:
-        return f"names '{value[:60]}', which is not a file (a template may not fetch from addresses)"
+        return f"names '{shown(value, 60)}', which is not a file (a template may not fetch from addresses)"
     if not any(is_inside(Path(value), folder) for folder in allowed.folders):
-        return f"names the file '{value[:80]}', outside the template's and the studio's folders"
+        return f"names the file '{shown(value, 120)}', outside the template's and the studio's folders"
     return None
 
 

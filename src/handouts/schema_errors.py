@@ -179,7 +179,8 @@ def _number(kind: str, value, ctx: dict, name: str) -> tuple[str, str | None]:
     if kind.startswith("float_") or kind == "finite_number":
         return (f"{_value(value)} is not a number" if isinstance(value, str)
                 else f"expected a number, not {_kind(value)}"), hint
-    bound = {"greater_than_equal": ("ge", "the smallest allowed is"), "less_than_equal": ("le", "the largest allowed is"),
+    bound = {"greater_than_equal": ("ge", "the smallest allowed is"),
+             "less_than_equal": ("le", "the largest allowed is"),
              "greater_than": ("gt", "it must be more than"), "less_than": ("lt", "it must be less than")}[kind]
     limit = ctx.get(bound[0])
     limit = f"{limit:g}" if isinstance(limit, (int, float)) else limit

@@ -85,7 +85,7 @@ _LocatingLoader.add_constructor(
 )
 
 
-#: Tags a handout file may write out (``!!int 5``, ``!!str 2026``); others (``!!binary``, ``!!set``, ``!mine``) are refused.
+#: Tags a handout file may write out (``!!int 5``, ``!!str 2026``); others (``!!binary``, ``!mine``) are refused.
 _TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "timestamp")} | {"!"}
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "!"}
 #: What a tag asks a scalar to be.
@@ -93,7 +93,7 @@ _TAG_WANTS = {"int": "a whole number", "float": "a number", "bool": "true or fal
 
 
 def _tag_name(tag: str) -> str:
-    return tag.replace("tag:yaml.org,2002:", "!!")
+    return shown(tag.replace("tag:yaml.org,2002:", "!!"), 40)
 
 
 def _shape_error(file: Path, mark, message: str, hint: str, frames: list | None = None) -> ContentError:
@@ -123,7 +123,7 @@ def _scalar_problem(event) -> tuple[str, str] | None:
         yaml.constructor.SafeConstructor.yaml_constructors[tag](yaml.constructor.SafeConstructor(),
                                                                yaml.ScalarNode(tag, event.value))
     except (ValueError, KeyError, IndexError, TypeError, OverflowError):
-        written = f"'{event.value}'" if event.value else "nothing"
+        written = f"'{shown(event.value, 40)}'" if event.value else "nothing"
         return (f"{_tag_name(tag)} asks for {_TAG_WANTS[kind]}, but {written} follows it",
                 f"remove the {_tag_name(tag)} tag, or write {_TAG_WANTS[kind]} after it")
     return None
@@ -192,9 +192,11 @@ def _check_node(event, frames: list[_Frame], anchors: dict, total: int, file: Pa
     if isinstance(event, yaml.AliasEvent):
         name = event.anchor
         if any(frame.anchor == name for frame in frames):
+            name = shown(name, 40)
             raise _shape_error(file, event.start_mark, f"*{name} is used inside &{name}, the value it names: "
                                "a value cannot contain itself", f"use *{name} after the value of &{name} ends", frames)
         if name not in anchors:
+            name = shown(name, 40)
             raise _shape_error(file, event.start_mark, f"*{name} names no anchor: there is no &{name} above it",
                                f"mark the value to repeat with &{name} first, or remove the *", frames)
         values, levels, collection = anchors[name]
