@@ -247,8 +247,8 @@ def allowed_files(job: Job) -> rmlguard.Allowed:
     """What a template's RML may use: the content's pictures and the logo; files of its own folder or the studio's."""
     pictures = [job.content_file.parent / name for _, name in picture_fields(job.content)]
     pictures += [job.logo.file] if job.logo else []
-    folders = [job.template.folder, job.project.bundled / "templates"] + ([job.project.root] if job.project.root else [])
-    return rmlguard.allowed(pictures, folders)
+    folders = [job.template.folder, job.project.bundled / "templates", job.project.root]
+    return rmlguard.allowed(pictures, [folder for folder in folders if folder])
 
 
 def _check_pages(job: Job, rendered: render.PdfInfo, source: str) -> None:
