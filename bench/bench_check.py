@@ -3,9 +3,9 @@
 Run: python bench/bench_check.py [--runs N]
 
 The reading grade loads the CMU Pronouncing Dictionary (about 0.8 s) the
-first time a text is measured; results are cached by text in the temporary
-folder, so the figures are given twice: with an empty cache (TMPDIR pointed at
-a new folder for every process: a first run after installing, Jinja's
+first time a text is measured; results are cached by text in the user's cache
+folder, so the figures are given twice: with an empty cache (XDG_CACHE_HOME
+pointed at a new folder for every process: a first run after installing,
 compiled templates cold too) and with the cache filled (every run after).
 """
 
@@ -28,7 +28,7 @@ def cold(args: list[str], runs: int, empty_cache: bool) -> float:
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as shared_tmp:
         for run in range(runs + 1):
             tmp = tempfile.mkdtemp(dir=out) if empty_cache else shared_tmp
-            env = {**os.environ, "TMPDIR": tmp}
+            env = {**os.environ, "XDG_CACHE_HOME": tmp}
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "handouts", "--project", str(ROOT), *args,
                             *(["--out", out] if args[0] == "build" else [])],

@@ -113,8 +113,10 @@ def test_a_nested_key_given_twice_is_found_too(tmp_path):
 def test_self_referencing_anchors_are_an_error_not_a_crash(tmp_path):
     file = tmp_path / "x.yaml"
     file.write_text("a: &a [*a]\n", encoding="utf-8")
-    with pytest.raises(ContentError, match="self-referencing anchors"):
+    with pytest.raises(ContentError) as caught:
         load_yaml(file)
+    assert str(caught.value).endswith("x.yaml:1:8: a.0: *a is used inside &a, the value it names: a value cannot "
+                                      "contain itself (hint: use *a after the value of &a ends)")
 
 
 def test_billion_laughs_is_refused(tmp_path):
@@ -122,7 +124,7 @@ def test_billion_laughs_is_refused(tmp_path):
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     file = tmp_path / "x.yaml"
     file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ContentError, match="anchors"):
+    with pytest.raises(ContentError, match=r"more than 20000 values in one file \(an alias \*name counts"):
         load_yaml(file)
 
 
@@ -162,7 +164,8 @@ def test_a_mapping_where_a_list_belongs(tmp_path):
 
 def test_a_bad_date_says_how_to_write_one(tmp_path):
     [problem] = problems_of(content_file(tmp_path, GOOD.replace("reviewed: 2026-12-01", "reviewed: 2026-13-20", 1)))
-    assert problem.field == "reviewed" and "YYYY-MM-DD" in problem.hint
+    assert (problem.field, problem.message, problem.hint) == (
+        "reviewed", "'2026-13-20' is not a date", "write the date as year-month-day, e.g. 2026-11-20")
 
 
 def test_every_problem_in_nested_lists_is_reported_at_once(tmp_path):

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import warnings
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.platypus.flowables import Flowable
 
-from handouts import fonts
+from handouts import fonts, limits
 from handouts.errors import ContentError
+from handouts.project import file_kind, size_text
+from handouts.terminal import shown
 
 RASTER = {".png", ".jpg", ".jpeg"}
 
@@ -51,38 +56,73 @@ def _drawing(file: Path, mtime: float):
     try:
         drawing = svg2rlg(str(file), font_map=_font_map(), external_reference_root=str(file.parent))
     except Exception as exc:  # svglib raises lxml and value errors alike
-        raise ContentError(f"cannot read SVG: {exc}", file=file) from None
+        raise ContentError(f"cannot read SVG: {shown(' '.join(str(exc).split()), 200)}", file=file,
+                           hint="open it in a browser or a drawing program and save it again as SVG") from None
     if drawing is None:
         raise ContentError("cannot read SVG (empty or not an SVG file)", file=file,
                            hint="open it in a browser or a drawing program and save it again as SVG")
+    width, height = drawing.width, drawing.height
+    if not all(isinstance(side, (int, float)) and math.isfinite(side) and 0 <= side <= limits.MAX_SVG_POINTS
+               for side in (width, height)):
+        raise ContentError(f"the SVG says it is {_side(width)} x {_side(height)} points; a picture may be at most "
+                           f"{limits.MAX_SVG_POINTS} points (200 inches) a side", file=file,
+                           hint="set width and height on its <svg> element to its real size, e.g. "
+                                'width="400" height="300", or give it a viewBox')
     # The renderer's initial state would otherwise select base-14 Helvetica.
     drawing.initialFontName = fonts.STYLES["regular"]
     return drawing
 
 
+def _side(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else "no number"
+
+
 @lru_cache(maxsize=16)
 def _raster_size(file: Path, mtime: float) -> tuple[int, int]:
-    """Decode a PNG or JPEG once, so a truncated or corrupt file is named here, not deep in ReportLab."""
+    """Decode a PNG or JPEG once, so a truncated or corrupt file is named here, not deep in ReportLab.
+
+    Its size is read from the header first: a picture of more than
+    ``limits.MAX_IMAGE_PIXELS`` is refused before a byte of it is decoded
+    (Pillow's own warning about it never reaches the terminal).
+    """
     from PIL import Image, UnidentifiedImageError
 
-    try:
-        with Image.open(file) as image:
-            image.load()
-            return image.size
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
-        raise ContentError(f"cannot read image: {exc}", file=file,
-                           hint="open it in an image editor and save it again as PNG or JPEG") from None
+    too_large = ContentError(
+        f"the picture has more than {limits.MAX_IMAGE_PIXELS // 10**6} million pixels, the most a handout takes",
+        file=file, hint="save it smaller: 3000 pixels across prints sharp at any size a handout uses")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(file) as image:
+                width, height = image.size
+                if width * height > limits.MAX_IMAGE_PIXELS:
+                    raise too_large
+                image.load()
+                return image.size
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_large from None
+        except (OSError, UnidentifiedImageError, SyntaxError, ValueError, EOFError) as exc:
+            raise ContentError(f"cannot read image: {shown(exc, 200)}", file=file,
+                               hint="open it in an image editor and save it again as PNG or JPEG") from None
 
 
 def picture_size(file: Path) -> tuple[float, float]:
     """Width and height of an SVG (points) or a raster image (pixels); unreadable -> ContentError."""
     try:
-        mtime = file.stat().st_mtime
+        info = file.stat()
     except OSError as exc:
         raise ContentError(f"image not found: {exc.strerror}", file=file) from None
-    if file.suffix.lower() in RASTER:
-        return _raster_size(file, mtime)
-    drawing = _drawing(file, mtime)
+    kind = file_kind(info.st_mode)
+    if kind:
+        raise ContentError(f"the picture is {kind}, not a file", file=file, hint="name a picture file")
+    raster = file.suffix.lower() in RASTER
+    limit = limits.MAX_IMAGE_BYTES if raster else limits.MAX_SVG_BYTES
+    if info.st_size > limit:
+        raise ContentError(f"the picture file is {size_text(info.st_size)}; at most {size_text(limit)}", file=file,
+                           hint="save it smaller (or, for an SVG, simpler)")
+    if raster:
+        return _raster_size(file, info.st_mtime)
+    drawing = _drawing(file, info.st_mtime)
     return drawing.width, drawing.height
 
 
@@ -95,14 +135,29 @@ def label_width(file: Path, floor: float) -> float:
     return drawing.width * floor / min(sizes) if sizes else 0.0
 
 
-def _strings(node):
+def _strings(drawing) -> Iterator:
     """Every text node of a drawing (svglib makes a String per <text>)."""
-    from reportlab.graphics.shapes import String
+    from reportlab.graphics.shapes import Group, String
 
-    if isinstance(node, String):
-        yield node
-    for child in getattr(node, "contents", []):
-        yield from _strings(child)
+    stack = list(drawing.contents)
+    while stack:
+        shape = stack.pop()
+        if isinstance(shape, String):
+            yield shape
+        elif isinstance(shape, Group):
+            stack.extend(shape.contents)
+
+
+def svg_texts(file: Path) -> Iterator[str]:
+    """Every text an SVG picture prints (set in the body font: see ``_font_map``); none for other pictures."""
+    if file.suffix.lower() in RASTER:
+        return
+    try:
+        picture_size(file)  # a FIFO, a folder or an oversized file is refused before it is read
+        drawing = _drawing(file, file.stat().st_mtime)
+    except (ContentError, OSError):
+        return  # reported where the picture is checked
+    yield from (shape.text for shape in _strings(drawing))
 
 
 def flowable(params: str):

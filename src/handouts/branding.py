@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from handouts import fonts
+from handouts import fonts, limits
 from handouts.art import picture_size
 from handouts.content import outside
 from handouts.errors import ContentError, Problem
+from handouts.links import web_address_problem
 from handouts.models import Colors, Studio
+from handouts.project import unusable
+from handouts.terminal import shown
 from handouts.yamlload import load_yaml
 
 WHITE = "#FFFFFF"
@@ -126,24 +129,30 @@ def load_logo(studio: Studio, studio_file: Path) -> Logo | None:
     """The logo named in studio.yaml (relative to it), or an error at its ``logo`` line."""
     if not studio.logo:
         return None
-    file = (studio_file.parent / studio.logo).resolve()
+    written = shown(studio.logo, 80)  # as the studio wrote it (never a link's target), safe to print
+    path = studio_file.parent / studio.logo
 
-    def error(message: str, hint: str) -> ContentError:
+    def error(message: str, hint: str | None) -> ContentError:
         problem = _at(studio_file, "logo", message, hint)
         return ContentError.collected([problem])
 
-    if outside(studio.logo):
-        raise error(f"logo path '{studio.logo}' leaves the studio folder",
-                    "keep the logo in the studio folder, e.g. logo: images/logo.svg")
-    if file.suffix.lower() not in LOGO_TYPES:
-        raise error(f"logo must be an SVG, PNG or JPEG file, not {file.name}", "export the logo as .svg or .png")
-    if not file.is_file():
-        raise error(f"logo file not found: {studio.logo}", "the path is relative to studio.yaml")
+    reason = unusable(path, studio_file.parent)
+    if outside(studio.logo) or (reason or "").startswith("leads outside"):
+        link = "" if outside(studio.logo) else " (it is a link to a file elsewhere)"
+        raise error(f"logo path '{written}' leaves the studio folder{link}",
+                    "keep the logo itself in the studio folder, e.g. logo: images/logo.svg")
+    if path.suffix.lower() not in LOGO_TYPES:
+        raise error(f"logo must be an SVG, PNG or JPEG file, not {written}", "export the logo as .svg or .png")
+    if reason == "not found":
+        raise error(f"logo file not found: {written}", "the path is relative to studio.yaml")
+    if reason:
+        raise error(f"logo {written} {reason}", "name a picture file (SVG, PNG or JPEG)")
+    file = path.resolve()
     try:
         width, height = picture_size(file)
     except ContentError as exc:
-        raise error(f"cannot read logo {studio.logo}: {exc.problems[0].message}",
-                    "open the file in an image editor and save it again") from None
+        raise error(f"cannot read logo {written}: {exc.problems[0].message}",
+                    exc.problems[0].hint or "open the file in an image editor and save it again") from None
     if width <= 0 or height <= 0:
         raise error(f"logo {studio.logo} has no size", "give the SVG a width and height or a viewBox")
     return Logo(file, width / height)
@@ -203,6 +212,9 @@ def qr_drawing(url: str, size: float):
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing, Path
 
+    problem = web_address_problem(url, limits.MAX_QR_CHARS)
+    if problem:  # studio.yaml's own check says it first, at its line; this stops any other caller
+        raise ContentError(f"a QR code: {problem[0]}", hint=problem[1])
     widget = QrCodeWidget(url, barLevel="M", barBorder=1, barWidth=size, barHeight=size)
     # The widget is a square per dark module (hundreds of drawing operations
     # in every PDF); one path holding them all draws the same code in one.

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, art, branding, cache, fit, fitting, fonts, glyphs, personal, render
+from handouts import __version__, art, branding, cache, fit, fitting, fonts, glyphs, personal, render, rmlguard
 from handouts.check import check_file
 from handouts.content import load_studio, picture_fields, picture_problems
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
@@ -70,7 +70,11 @@ def today() -> dt.date:
     """The default print date: SOURCE_DATE_EPOCH if set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            raise ContentError(f"'{epoch[:30]}' is not a time this tool can print", field="SOURCE_DATE_EPOCH",
+                               hint="seconds since 1970 (e.g. 1764547200 for 2025-12-01), or unset it") from None
     return dt.date.today()
 
 
@@ -133,15 +137,8 @@ def _practice_log(template: Template, wanted: bool) -> tuple[bool, list[Problem]
 
 
 def studio_fonts(studio: Studio, studio_file: Path) -> fonts.FontSet:
-    """The studio's own TrueType files where given, the bundled family otherwise."""
-    bundled = fonts.default_fonts()
-    chosen = {}
-    for style in ("regular", "bold", "italic", "bold_italic"):
-        name = getattr(studio.fonts, style)
-        chosen[style] = (studio_file.parent / name) if name else getattr(bundled, style)
-        if not chosen[style].is_file():
-            raise ContentError(f"font file not found: {name}", file=studio_file, field=f"fonts.{style}")
-    return fonts.FontSet(**chosen, fallback=bundled.fallback)
+    """The studio's own TrueType files where given, the bundled family otherwise (see ``fonts.studio_font_set``)."""
+    return fonts.studio_font_set(studio, studio_file)
 
 
 def context(job: Job, personal_info: Personal | None, *, box_height: float | None = None,
@@ -302,7 +299,8 @@ class Trial:
                 box.paint(canvas, laid)
 
         info = render.PdfInfo(lang=job.lang, template=job.template.name, page_limit=pages_of(job).limit,
-                              keywords=[job.content.id, job.template.name, job.lang], page_hook=hook)
+                              keywords=[job.content.id, job.template.name, job.lang], page_hook=hook,
+                              allowed=allowed_files(job))
         kept = write_atomic(self.keep_rml.parent, self.keep_rml.name, rml.encode("utf-8")) if self.keep_rml else None
         try:
             pdf = render.rml_to_pdf(rml, info, source=self.source)
@@ -310,6 +308,14 @@ class Trial:
             point_at_template(job.project, job.template, rml, error, kept)
             raise
         return Rendered(pdf, info.pages, tuple(info.marks))
+
+
+def allowed_files(job: Job) -> rmlguard.Allowed:
+    """What a template's RML may use: the content's pictures and the logo; files of its own folder or the studio's."""
+    pictures = [job.content_file.parent / name for _, name in picture_fields(job.content)]
+    pictures += [job.logo.file] if job.logo else []
+    folders = [job.template.folder, job.project.bundled / "templates", job.project.root]
+    return rmlguard.allowed(pictures, [folder for folder in folders if folder])
 
 
 def refusal(job: Job, trial: Trial, overflow: fit.Overflow) -> LayoutOverflowError:

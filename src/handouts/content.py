@@ -13,113 +13,18 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from handouts import schema_errors
 from handouts.errors import ContentError, Problem
 from handouts.glyphs import strings
-from handouts.markup import cited_ids
+from handouts.links import link_problem
+from handouts.markup import cited_ids, link_targets
 from handouts.models import Content, Studio
-from handouts.project import is_inside
+from handouts.project import unusable
+from handouts.terminal import shown
+from handouts.schema_errors import model_in, user_loc  # noqa: F401  (model_in: part of this module's API)
 from handouts.yamlload import LocatedData, load_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
-
-
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The field names allowed at ``loc`` (for did-you-mean hints)."""
-    current: type[BaseModel] | None = model
-    for part in loc[:-1]:
-        if current is None or isinstance(part, int):
-            continue
-        info = current.model_fields.get(part)
-        if info is None:
-            return []
-        current = model_in(info.annotation)
-    return list(current.model_fields) if current else []
-
-
-def model_in(annotation) -> type[BaseModel] | None:
-    """The BaseModel inside ``X``, ``list[X]`` or ``X | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = model_in(arg)
-        if found:
-            return found
-    return None
-
-
-#: How to fix a missing or empty field that a handout cannot go without.
-FIELD_HINTS = {
-    "safety": "list at least one line, e.g. '- Stop or change position if anything hurts.'",
-    "sources": "cite at least one reference id from references:, e.g. sources: [koch-2012]",
-    "positions": "give the debate at least two views, each with a summary and sources",
-    "summary": "say the view (or the handout) in one or two plain sentences",
-    "common_ground": "say in a sentence what both views agree on",
-    "takeaway": "say in a sentence what this means for the reader",
-    "alt": "describe in a sentence what the picture shows, for readers who cannot see it",
-}
-
-
-def _user_loc(error: dict) -> tuple:
-    """The path the user wrote: union members ("constrained-str", "dict[...]") left out."""
-    return tuple(part for part in error["loc"]
-                 if not (isinstance(part, str) and ("[" in part or part == "constrained-str")))
-
-
-def _problem(error: dict, located: LocatedData, model: type[BaseModel]) -> Problem:
-    loc = _user_loc(error)
-    line, column = located.locate(loc)
-    field = ".".join(str(part) for part in loc) or None
-    message, hint = error["msg"], None
-    if error["type"] == "extra_forbidden":
-        allowed = _fields_at(model, loc)
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        message = "unknown field"
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(allowed)}"
-    elif error["type"] == "missing":
-        message = "field required"
-    elif error["type"] == "too_short" and "min_length" in error.get("ctx", {}):
-        need, has = error["ctx"]["min_length"], error["ctx"].get("actual_length", 0)
-        message = f"needs at least {need} item{'s' if need > 1 else ''}, has {has}"
-    elif error["type"] == "string_pattern_mismatch" and loc and loc[-1] in {"id", "sources"}:
-        hint = "use lower-case letters, digits and hyphens"
-    elif error["type"] in _WRONG_KIND:
-        message, hint = _wrong_kind(error["type"], error.get("input"), loc)
-    elif error["type"].startswith("date_"):
-        hint = "write the date as YYYY-MM-DD, e.g. 2026-11-20"
-    if hint is None and loc and error["type"] in {"missing", "too_short", "string_too_short"}:
-        hint = FIELD_HINTS.get(str(loc[-1]))
-    return Problem(message, located.file, line, column, field, hint)
-
-
-_WRONG_KIND = {"string_type", "list_type", "model_type", "dict_type"}
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "yes/no"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "fields (name: value)"
-    return "text"
-
-
-def _wrong_kind(error_type: str, value, loc: tuple) -> tuple[str, str]:
-    """A message and hint for a value of the wrong shape (text for a list, a list for fields...)."""
-    got = _kind(value)
-    if error_type == "string_type":
-        if value is None:
-            return "is empty", "write the text after the colon, or remove the line"
-        return (f"expected text, not {got}",
-                "to write text that starts with '- ', '[' or '{', put it in quotes")
-    if error_type == "list_type":
-        items = str(loc[-1]) if loc and not isinstance(loc[-1], int) else "items"
-        return f"expected a list of {items}, not {got}", "write each item on its own line, starting with '- '"
-    return f"expected fields (name: value), not {got}", "indent the fields under this one, each as 'name: value'"
 
 
 def _take_as_written(located: LocatedData, errors: list[dict]) -> bool:
@@ -130,7 +35,7 @@ def _take_as_written(located: LocatedData, errors: list[dict]) -> bool:
     """
     replaced = False
     for error in errors:
-        loc = _user_loc(error)
+        loc = user_loc(error, located.data)
         if error["type"] == "string_type" and loc in located.scalars:
             parent = located.get(loc[:-1])
             parent[loc[-1]] = located.scalars.pop(loc)
@@ -154,8 +59,7 @@ def validate(located: LocatedData, model: type[Model]) -> Model:
                 raise
             return model.model_validate(located.data)
     except ValidationError as exc:
-        problems = [_problem(error, located, model) for error in exc.errors()]
-        raise ContentError.collected(problems) from None
+        raise ContentError.collected(schema_errors.problems(exc.errors(), located, model)) from None
 
 
 def _citations(located: LocatedData, ids: list) -> list[Problem]:
@@ -232,13 +136,14 @@ def picture_problems(file: Path, content: Content) -> list[Problem]:
         try:
             width, height = picture_size(file.parent / name)
             broken = None if width > 0 and height > 0 else "the picture has no size"
+            hint = None
         except ContentError as error:
-            broken = error.problems[0].message
+            broken, hint = error.problems[0].message, error.problems[0].hint
         if broken is not None:
             line, column = load_yaml(file).locate(path)
             problems.append(Problem(
                 f"{name}: {broken}", file, line, column, ".".join(map(str, path)),
-                "open it in an image editor and save it again (an SVG needs a width and height or a viewBox)"))
+                hint or "open it in an image editor and save it again (an SVG needs a width and height or a viewBox)"))
     return problems
 
 
@@ -257,16 +162,32 @@ def _image_problems(located: LocatedData) -> list[Problem]:
     for field_path, name in _raw_picture_paths(located):
         path = folder / name
         message, hint = None, "paths are relative to the content file, e.g. images/rest.svg"
-        if outside(name) or not is_inside(path, folder):
-            message = f"image path {name!r} leads outside the content folder"
+        reason = "leads outside" if outside(name) else unusable(path, folder)
+        if reason and reason.startswith("leads outside"):
+            link = " (it is a link to a file elsewhere)" if not outside(name) else ""
+            message = f"image path '{shown(name, 80)}' leads outside the content folder{link}"
             hint = f"put the picture in {folder / 'images'} and write images/<name>"
-        elif not path.is_file():
-            message = f"image not found: {name}"
+        elif reason == "not found":
+            message = f"image not found: {shown(name, 80)}"
+        elif reason:
+            message, hint = f"image '{shown(name, 80)}' {reason}", "name a picture file (SVG, PNG or JPEG)"
         elif path.suffix.lower() not in IMAGE_TYPES:
-            message, hint = f"not a picture format a handout can print: {name}", "use SVG, PNG or JPEG"
+            message, hint = f"not a picture format a handout can print: {shown(name, 80)}", "use SVG, PNG or JPEG"
         if message is not None:
             line, column = located.locate(field_path)
             problems.append(Problem(message, located.file, line, column, ".".join(map(str, field_path)), hint))
+    return problems
+
+
+def link_problems(located: LocatedData) -> list[Problem]:
+    """Every Markdown link must go to a web page, an email address or a phone number (see ``links``)."""
+    problems = []
+    for path, text in strings(located.data, skip=frozenset({"file", "url", "doi"})):
+        for target in link_targets(text):
+            problem = link_problem(target)
+            if problem:
+                line, column = located.locate(path)
+                problems.append(Problem(problem[0], located.file, line, column, ".".join(map(str, path)), problem[1]))
     return problems
 
 
@@ -277,7 +198,7 @@ def content_problems(located: LocatedData) -> tuple[Content | None, list[Problem
     except ContentError as error:
         content, problems = None, located.problems + error.problems
     if isinstance(located.data, dict):
-        problems += _cross_references(located) + _image_problems(located)
+        problems += _cross_references(located) + _image_problems(located) + link_problems(located)
     return (content if not problems else None), problems
 
 

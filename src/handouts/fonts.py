@@ -20,8 +20,10 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from handouts import cache
-from handouts.errors import ContentError
+from handouts import cache, limits
+from handouts.errors import ContentError, Problem
+from handouts.project import read_regular, unusable
+from handouts.terminal import shown
 
 #: The names templates use in RML (``fontName="Body-Bold"``).
 BODY = "Body"
@@ -60,16 +62,70 @@ def default_fonts() -> FontSet:
     )
 
 
+#: What a font file's first four bytes say it is, when it is not a TrueType font we can embed.
+_NOT_TRUETYPE = {
+    b"OTTO": ("is an OpenType font with PostScript (CFF) outlines, not a TrueType font",
+              "use the font's TrueType (.ttf) version"),
+    b"ttcf": ("is a TrueType collection (.ttc), not a single TrueType font", "use one face of it as a .ttf file"),
+    b"wOFF": ("is a web font (WOFF), not a TrueType font", "use the font's TrueType (.ttf) version"),
+    b"wOF2": ("is a web font (WOFF2), not a TrueType font", "use the font's TrueType (.ttf) version"),
+}
+_TRUETYPE = (b"\x00\x01\x00\x00", b"true")
+
+
+def truetype_problem(file: Path) -> tuple[str, str] | None:
+    """Why ``file`` is not a TrueType font ReportLab can embed, or None (it is read and parsed once)."""
+    try:
+        head = read_regular(file, limits.MAX_FONT_BYTES, "the font file")[:4]
+    except ContentError as error:
+        return error.problems[0].message, error.problems[0].hint or "name a TrueType (.ttf) file"
+    if head not in _TRUETYPE:
+        return _NOT_TRUETYPE.get(head, ("is not a TrueType font", "name a TrueType (.ttf) font file"))
+    return None
+
+
 @lru_cache(maxsize=32)
 def _parse(name: str, file: Path) -> TTFont:
-    try:
-        return TTFont(name, str(file))
-    except (TTFError, OSError) as exc:
-        raise ContentError(
-            f"cannot use font file: {exc}",
-            file=file,
-            hint="fonts must be TrueType (.ttf) files",
-        ) from None
+    problem = truetype_problem(file)
+    if problem is None:
+        try:
+            return TTFont(name, str(file))
+        except Exception:  # a cut or damaged file fails anywhere in ReportLab's parser (struct, index, TTFError)
+            problem = ("the TrueType font is damaged or cut short", "copy the font file again, or use another")
+    raise ContentError(problem[0], file=file, hint=problem[1])
+
+
+def studio_font_set(studio, studio_file: Path) -> FontSet:
+    """The studio's own TrueType files where given, the bundled family otherwise.
+
+    Each file must be a TrueType font inside the studio folder; a problem is
+    an error at its line in studio.yaml, naming the path the studio wrote.
+    """
+    from handouts.content import outside
+    from handouts.yamlload import load_yaml
+
+    bundled, chosen, problems = default_fonts(), {}, []
+    for style, face in STYLES.items():
+        name = getattr(studio.fonts, style)
+        chosen[style] = studio_file.parent / name if name else getattr(bundled, style)
+        if not name:
+            continue
+        why = ("leads outside the studio folder", "keep the font in the studio folder, e.g. fonts/MyFont.ttf") \
+            if outside(name) else None
+        if why is None and (reason := unusable(chosen[style], studio_file.parent)):
+            why = (f"font file {reason}" if reason == "not found" else reason, "the path is relative to studio.yaml")
+        if why is None:
+            try:
+                _parse(face, chosen[style])
+            except ContentError as error:
+                why = (error.problems[0].message, error.problems[0].hint)
+        if why:
+            line, column = load_yaml(studio_file).locate(("fonts", style))
+            problems.append(Problem(f"{shown(name, 80)}: {why[0]}", studio_file, line, column,
+                                    f"fonts.{style}", why[1]))
+    if problems:
+        raise ContentError.collected(problems)
+    return FontSet(**chosen, fallback=bundled.fallback)
 
 
 _active: FontSet | None = None
@@ -161,7 +217,7 @@ def coverage(file: Path) -> frozenset[int]:
         return frozenset(_parse(f"cov:{file}", file).face.charToGlyph)
     key = cache.key("coverage", str(file.resolve()), str(stat.st_size), str(stat.st_mtime_ns))
     known = cache.load("coverage", key)
-    if isinstance(known, list):
+    if isinstance(known, list) and all(isinstance(point, int) for point in known):
         return frozenset(known)
     points = frozenset(_parse(f"cov:{file}", file).face.charToGlyph)
     cache.store("coverage", key, sorted(points))

@@ -12,6 +12,7 @@ carriage return print as spaces.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -64,6 +65,14 @@ class Glyphs:
             if why:
                 return f"the character {_name(chr(point))} {why}"
         fonts.use_fallback()
+        return None
+
+    def body_problem(self, text: str) -> str | None:
+        """Why ``text`` cannot print in the body font alone (text inside an SVG picture has no fallback), or None."""
+        points = set(map(ord, text.translate(_SPACES))) - self.body
+        for point in sorted(points):
+            why = _illegal(point) or "is not in the body font, which sets the text inside pictures"
+            return f"the character {_name(chr(point))} {why}"
         return None
 
     def text_filter(self, text: str) -> str:
@@ -137,8 +146,60 @@ def check_inputs(glyphs: Glyphs, content, content_file: Path, studio, studio_fil
     found = problems(glyphs, strings(content.model_dump(exclude_none=True), skip=frozenset({"file"})),
                      content_file, _locator(content_file))
     found += problems(glyphs, studio_texts(studio), studio_file, _locator(studio_file))
-    found += problems(glyphs, strings(labels), prefix="labels.")
+    found += label_problems(glyphs, labels)
+    found += picture_problems(glyphs, content, content_file, studio, studio_file)
     check(found)
+
+
+def label_problems(glyphs: Glyphs, labels: dict) -> list[Problem]:
+    """Labels, at the catalogue's own line; with a studio's own ``date_format``, the dates it prints too.
+
+    The month names of a studio's catalogue come from its language's CLDR
+    data (see ``labels``), so every month is formatted and checked; the
+    bundled catalogues' are known to print (and Babel is not loaded for them).
+    """
+    from handouts.labels import format_date, origin
+    from handouts.project import bundled_root, is_inside
+
+    catalogue = origin(labels, "date_format")
+    own = catalogue is not None and not is_inside(catalogue, bundled_root())
+    dates = [format_date(dt.date(2026, month, 28), labels) for month in range(1, 13)] if own else []
+    texts = [*strings({key: value for key, value in labels.items()}), *((("date_format",), d) for d in dates)]
+    found, seen = [], set()
+    for path, text in texts:
+        message = glyphs.problem(text)
+        if message and (path, message) not in seen:  # twelve dates, one line for a character they lack
+            seen.add((path, message))
+            file = origin(labels, path[0])
+            line, column = _locator(file)(path) if file else (None, None)
+            found.append(Problem(message, file, line, column, ".".join(map(str, path)), HINT))
+    return found
+
+
+def picture_problems(glyphs: Glyphs, content, content_file: Path, studio, studio_file: Path) -> list[Problem]:
+    """Text inside SVG pictures and the logo, which prints in the body font only, at the picture's line."""
+    from handouts.art import svg_texts
+    from handouts.project import unusable
+
+    pictures = [(("illustration", "file"), content_file, content.illustration)] if content.illustration else []
+    pictures += [(("sections", index, "picture", "file"), content_file, section.picture)
+                 for index, section in enumerate(content.sections) if section.picture]
+    named = [(path, file, picture.file) for path, file, picture in pictures]
+    named += [(("logo",), studio_file, studio.logo)] if studio.logo else []
+    found = []
+    for path, file, name in named:
+        picture = file.parent / name
+        if unusable(picture, file.parent):
+            continue  # refused where the picture itself is checked
+        for text in svg_texts(picture):
+            message = glyphs.body_problem(text)
+            if message:
+                line, column = _locator(file)(path)
+                found.append(Problem(f"{name}: {message} (in the picture's text '{_shown(text)[:40]}')", file,
+                                     line, column, ".".join(map(str, path)),
+                                     "change the text in the drawing, or convert it to outlines (paths)"))
+                break
+    return found
 
 
 def _shown(text: str) -> str:

@@ -67,6 +67,23 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("zero").enable(["emphasis", "link", "escape", "backticks", "newline"])
 
 
+@lru_cache(maxsize=1)
+def _link_finder() -> MarkdownIt:
+    """The same parser, taking every link target as written (none refused or percent-encoded): for checking them."""
+    parser = MarkdownIt("zero").enable(["link", "escape"])
+    parser.validateLink = lambda url: True
+    parser.normalizeLink = lambda url: url
+    return parser
+
+
+def link_targets(text: str | None) -> list[str]:
+    """The target of every Markdown link in ``text``, as written (``[notes](pdf:/x)`` -> ``pdf:/x``)."""
+    if not text or "](" not in text:
+        return []
+    return [child.attrs.get("href", "") for token in _link_finder().parse(text) if token.type == "inline"
+            for child in token.children or [] if child.type == "link_open"]
+
+
 def _tag_for(token) -> tuple[str, str]:
     if token.type == "strong_open":
         return "<b>", ""

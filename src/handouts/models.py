@@ -8,16 +8,75 @@ silently missing paragraph.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, \
+    model_validator
+from pydantic_core import PydanticCustomError
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from handouts import limits, links
+from handouts.terminal import shown
+
+#: Error types of our own (``PydanticCustomError``): the message and hint are already in plain words.
+OWN_ERRORS = {"web_address", "colour", "language_tag", "email_address", "not_a_date"}
+
+
+def _refuse(kind: str, message: str, hint: str):
+    raise PydanticCustomError(kind, "{message}", {"message": message, "hint": hint})
+
+
+def _web_address(limit: int):
+    def check(value: str) -> str:
+        problem = links.web_address_problem(value, limit)
+        if problem:
+            _refuse("web_address", *problem)
+        return value
+
+    return check
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        _refuse("colour", f"'{shown(value, 40)}' is not a colour", "six hex digits such as #1F4E5F")
+    return value
+
+
+def _language_tag(value: str) -> str:
+    if len(value) > limits.MAX_LANG_CHARS or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        _refuse("language_tag", f"'{shown(value, 40)}' is not a language tag", "a code such as en, es or pt-BR")
+    return value
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        _refuse("email_address", f"'{shown(value, 60)}' is not an email address", "write it as name@example.com")
+    return value
+
+
+def _written_date(value):
+    """A date as YAML gives it (text); a number is not taken for seconds since 1970."""
+    if isinstance(value, (int, float)):
+        written = "yes/no" if isinstance(value, bool) else shown(value, 30)
+        _refuse("not_a_date", f"{written} is not a date", "write the date as year-month-day, e.g. 2026-11-20")
+    return value
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_TEXT_CHARS)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-LangTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-Paper = Literal["letter", "a4"]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+LangTag = Annotated[str, AfterValidator(_language_tag)]
+HexColor = Annotated[str, AfterValidator(_colour)]
+Paper = Annotated[Literal["letter", "a4"], BeforeValidator(_lower)]
+#: A web page's address (a reference's url).
+Url = Annotated[str, AfterValidator(_web_address(limits.MAX_URL_CHARS))]
+#: An address printed as a QR code too (the studio's website and video).
+QrUrl = Annotated[str, AfterValidator(_web_address(limits.MAX_QR_CHARS))]
+Email = Annotated[Text, AfterValidator(_email)]
+Date = Annotated[dt.date, BeforeValidator(_written_date)]
 
 
 class Strict(BaseModel):
@@ -78,13 +137,13 @@ class Reference(Strict):
     publisher: Text | None = Field(default=None, description="A book's publisher, or the site of a web page")
     edition: Text | None = None
     year: int | None = Field(default=None, ge=1000, le=9999)
-    date: dt.date | None = Field(default=None, description="A web page's or a leaflet's own date")
+    date: Date | None = Field(default=None, description="A web page's or a leaflet's own date")
     volume: Text | None = None
     issue: Text | None = None
     pages: Text | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Url | None = None
-    accessed: dt.date | None = Field(default=None, description="When a web page was last read")
+    accessed: Date | None = Field(default=None, description="When a web page was last read")
 
     @model_validator(mode="after")
     def _text_or_parts(self) -> "Reference":
@@ -144,7 +203,7 @@ class Content(Strict):
     summary: Text
     key_points: list[Text] = Field(default_factory=list, description="What, how long, how to get up, when to stop")
     duration: Text | None = None
-    reviewed: dt.date
+    reviewed: Date
     illustration: Illustration | None = None
     sections: list[Section] = Field(min_length=1)
     safety: list[Text] = Field(min_length=1, description="Always printed, in every layout")
@@ -175,10 +234,10 @@ class Contact(Strict):
     """How clients reach the studio; ``website`` and ``video`` also print as QR codes."""
 
     phone: Text | None = None
-    email: Text | None = None
+    email: Email | None = None
     address: Text | None = None
-    website: Url | None = None
-    video: Url | None = Field(default=None, description="A video to watch at home, e.g. the exercise")
+    website: QrUrl | None = None
+    video: QrUrl | None = Field(default=None, description="A video to watch at home, e.g. the exercise")
 
 
 class Colors(Strict):
@@ -212,7 +271,7 @@ class Studio(Strict):
     disclaimer: Text | dict[LangTag, Text] | None = Field(
         default=None, description="One text, or one per language: {en: ..., es: ...}"
     )
-    reading_grade_max: float = Field(default=8, ge=1, le=20)
+    reading_grade_max: float = Field(default=8, ge=1, le=20, strict=True)  # strict: `true` is not a grade
     practice_log: bool = Field(default=False, description="Add a week's practice log to every handout")
 
     def disclaimer_for(self, lang: str) -> tuple[str | None, str | None]:

@@ -9,10 +9,12 @@ removes what it left (see :func:`remove_stale`).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import socket
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 from slugify import slugify
 
 from handouts.errors import OutputError
-from handouts.project import safe_output_path
+from handouts.project import file_kind, safe_output_path
 
 #: Windows device names: a file called CON.pdf cannot be opened there.
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -76,12 +78,12 @@ def write_atomic(out_dir: Path, name: str, data: bytes, *, durable: bool = True)
     for a batch writing hundreds of files, which then calls ``settle`` once.
     """
     target = safe_output_path(out_dir, name)
+    _refuse_not_a_file(out_dir, target)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.{_HOST}-{os.getpid()}.", suffix=".tmp", dir=out_dir)
     except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}",
-                          hint="check that the folder exists and you may write there, or pass --out DIR") from None
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}", hint=_hint(exc)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -94,12 +96,37 @@ def write_atomic(out_dir: Path, name: str, data: bytes, *, durable: bool = True)
         # Also on Ctrl-C: never leave a temporary file behind.
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {target}: {exc.strerror}",
-                              hint="check the free space and the folder's permissions") from None
+            raise OutputError(f"cannot write {target}: {exc.strerror}", hint=_hint(exc)) from None
         raise
     if durable:
         remove_stale(out_dir)
     return target
+
+
+def _refuse_not_a_file(out_dir: Path, target: Path) -> None:
+    """The output folder must be a folder, and what is at the PDF's name (if anything) a file or a link."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"the output folder {out_dir} is a file, not a folder",
+                          hint="pass --out naming a folder, or move that file away")
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError:
+        return  # nothing there yet
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{target} is a folder, so the PDF cannot be written there",
+                          hint="remove or rename that folder, or build into another with --out")
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OutputError(f"{target} is {file_kind(mode)}, not a regular file: nothing was written over it",
+                          hint="remove it, or build into another folder with --out")
+
+
+def _hint(exc: OSError) -> str:
+    """What to do about a failed write, by what the system said."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "free some space on that disk, or build into another folder with --out"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "you may not write there: build into another folder with --out"
+    return "check the folder, or build into another with --out"
 
 
 def settle(out_dir: Path) -> None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handouts import __version__, cache, fit, fonts, order
+from handouts import __version__, cache, fit, fonts, order, rmlguard
 from handouts.errors import HandoutError, RenderError
 
 PageHook = Callable[[object, int], None]
@@ -35,6 +35,7 @@ class PdfInfo:
     page_limit: int | None = None  # a page past this stops the render (fit.Overflow)
     pages: int = 0  # set while rendering: pages of the final pass
     marks: list = field(default_factory=list)  # fit.Mark of the final pass
+    allowed: rmlguard.Allowed = field(default_factory=rmlguard.Allowed)  # pictures and folders the RML may use
 
 
 class _Collect(logging.Handler):
@@ -133,12 +134,13 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
     platypus.OutlineAdd._ZEROSIZE = True
 
     try:
-        root = etree.fromstring(rml.encode("utf-8"))
+        root = etree.fromstring(rml.encode("utf-8"), rmlguard.PARSER)
     except etree.XMLSyntaxError as exc:
         # "Opening and ending tag mismatch: nextFrame line 192 and story": the cause is the opening tag.
         opened = re.search(r"mismatch: \S+ line (\d+)", exc.msg)
         line = int(opened.group(1)) if opened else exc.lineno
         raise _engine_error(f"rendered RML is not valid XML: {exc.msg}", source, line) from None
+    rmlguard.check(root, info.allowed, source)
     doc = document.Document(root, canvasClass=_canvas_class(info))
     doc.filename = source
     if pages is not None:

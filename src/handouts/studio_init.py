@@ -11,6 +11,7 @@ overwritten: it is reported as skipped, so ``init`` can be run again safely.
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from handouts import branding
 from handouts.content import load_content, load_studio
 from handouts.errors import OutputError, Problem
 from handouts.models import Colors
-from handouts.project import STUDIO_FILE, Project
+from handouts.project import STUDIO_FILE, Project, is_inside
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 #: The content a new studio starts from, in every language it ships in.
@@ -53,6 +54,7 @@ def init_studio(folder: Path, *, name: str, paper: str = "letter", color: str | 
     files.update(_skeleton_files(name))
     files.update(_starter_content(bundled))
     done = Initialised(folder)
+    _refuse_links_out(folder, files)
     for relative, data in files.items():
         target = folder / relative
         (done.written if _write_new(target, data) else done.skipped).append(Path(relative))
@@ -109,11 +111,26 @@ def _starter_content(bundled: Project) -> dict[str, bytes]:
     return files
 
 
+def _refuse_links_out(folder: Path, files: dict[str, bytes]) -> None:
+    """Refuse, before writing anything, a folder on the way (``content/``...) that is a link out of ``folder``."""
+    home = folder.resolve()
+    for relative in sorted({str(Path(name).parent) for name in files} - {"."}):
+        step = folder
+        for part in Path(relative).parts:
+            step = step / part
+            if step.is_symlink() and not is_inside(step, home):
+                raise OutputError(f"{step} is a link to {os.path.realpath(step)}, outside the studio folder: "
+                                  "init does not write through it",
+                                  hint="remove the link (or make it a folder of its own), then run init again")
+
+
 def _write_new(target: Path, data: bytes) -> bool:
     """Write ``target`` only if it does not exist yet; False when it was left alone."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "xb") as handle:
+        # O_EXCL never follows a link, even one to nowhere: an existing name is left alone.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
     except FileExistsError:
         return False

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
+import jinja2.sandbox
 from pydantic import Field, model_validator
 
-from handouts import markup
+from handouts import markup, sandbox
 from handouts.content import model_in, validate
-from handouts.errors import HandoutError, RenderError, TemplateError
+from handouts.errors import HandoutError, Problem, RenderError, TemplateError
 from handouts.models import Paper, Strict
 from handouts.project import Project
 from handouts.yamlload import load_yaml
@@ -133,7 +134,10 @@ def find_template(project: Project, name: str) -> Template:
     base = located.data.pop("extends", None) if isinstance(located.data, dict) else None
     if base is not None:
         located.data = {**_base_settings(project, name, base, meta), **located.data}
-    return Template(name, meta.parent, validate(located, TemplateInfo))
+    template = Template(name, meta.parent, validate(located, TemplateInfo))
+    if problems := box_problems(template, located):
+        raise TemplateError.collected(problems)
+    return template
 
 
 def _base_settings(project: Project, name: str, base, meta: Path) -> dict:
@@ -151,6 +155,33 @@ def _base_settings(project: Project, name: str, base, meta: Path) -> dict:
                             hint=f"available: {', '.join(template_names(project))}")
     data = load_yaml(found).data
     return {key: value for key, value in data.items() if key != "extends"} if isinstance(data, dict) else {}
+
+
+def box_problems(template: Template, located) -> list[Problem]:
+    """The personal box must lie on the page, on every paper the layout prints on (else no client's name shows)."""
+    box = template.info.personal_box
+    if box is None:
+        return []
+    side = "left" if box.left is not None else "right"
+    for paper in template.info.papers:
+        page_w, page_h = template.page_size(paper)
+        x, y, width, _ = template.box_rect(paper)
+        wrong = None
+        if width <= 0:
+            wrong = ("left", f"left + right is {page_w - width:g} pt, no room on a page {page_w:g} pt wide",
+                     f"keep left + right under {page_w:g}")
+        elif x < 0 or x + width > page_w:
+            wrong = (side, f"it would stand from {x:g} to {x + width:g} pt across a page {page_w:g} pt wide",
+                     f"keep {side} + width within {page_w:g}")
+        elif y < 0:
+            wrong = ("top", f"top + height is {box.top + box.height:g} pt, below the page's {page_h:g} pt height",
+                     f"keep top + height within {page_h:g}")
+        if wrong:
+            field, message, hint = wrong
+            line, column = located.locate(("personal_box", field))
+            return [Problem(f"the personal box lies off the page on {paper}: {message}", located.file, line, column,
+                            f"personal_box.{field}", f"{hint} (points from the page's edges)")]
+    return []
 
 
 def _cite(context) -> markup.Cite:
@@ -174,16 +205,12 @@ def _text(context, text):
 
 @lru_cache(maxsize=8)
 def environment(layers: tuple[Path, ...], bundled: Path) -> jinja2.Environment:
-    """One Jinja environment per set of layers (compiled templates are cached)."""
-    layered = jinja2.ChoiceLoader([jinja2.FileSystemLoader(layer / "templates") for layer in layers])
-    loader = jinja2.PrefixLoader(
-        {BUILTIN_PREFIX: jinja2.FileSystemLoader(bundled / "templates")}, delimiter="/"
-    )
-    env = jinja2.Environment(
+    """One sandboxed Jinja environment per set of layers (compiled templates are cached)."""
+    layered = jinja2.ChoiceLoader([sandbox.FolderLoader(layer / "templates") for layer in layers])
+    loader = jinja2.PrefixLoader({BUILTIN_PREFIX: sandbox.FolderLoader(bundled / "templates")}, delimiter="/")
+    env = sandbox.Sandbox(
         loader=jinja2.ChoiceLoader([loader, layered]),
-        # Compiled templates kept between runs (checked against the source's
-        # mtime): compiling them costs a cold build about 130 ms.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=sandbox.Bytecode(),
         autoescape=jinja2.select_autoescape(enabled_extensions=("rml.j2", "rml", "xml"), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -191,6 +218,7 @@ def environment(layers: tuple[Path, ...], bundled: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
+    env.globals = {"range": sandbox.safe_range, "dict": env.globals["dict"], "namespace": env.globals["namespace"]}
     env.filters.update(md=_md, inline=_inline, text=_text)
     return env
 
@@ -209,13 +237,17 @@ def render_rml(project: Project, template: Template, context: dict) -> str:
     env = environment(tuple(project.layers), project.bundled)
     name = f"{template.name}/{MAIN}"
     try:
-        return env.get_template(name).render(context)
+        return sandbox.bounded(env.get_template(name).generate(context))
+    except jinja2.sandbox.SecurityError as exc:
+        raise _refused(exc, name) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"template syntax: {exc.message}", file=exc.filename or name, line=exc.lineno,
             hint="check that every {{ has its }} and every {% if %} / {% for %} its {% end... %}",
         ) from None
     except jinja2.UndefinedError as exc:
+        if isinstance(exc.__context__, jinja2.sandbox.SecurityError) or "is unsafe" in (exc.message or ""):
+            raise _refused(exc, name) from None
         wrong = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", exc.message or "")
         file, line = _template_frame(exc, wrong and (wrong.group(1) or wrong.group(2)))
         message = re.sub(r"'(?:[\w.]+\.)?(\w+) object' has no attribute", r"\1 has no field", exc.message or "")
@@ -237,6 +269,15 @@ def render_rml(project: Project, template: Template, context: dict) -> str:
             raise  # not the template's doing: a bug of ours
         raise TemplateError(f"template expression failed: {type(exc).__name__}: {exc}", file=file, line=line,
                             hint="check the expression on that line") from exc
+
+
+def _refused(exc: Exception, name: str) -> TemplateError:
+    """What the sandbox stopped, at the template line that asked for it."""
+    what = re.search(r"attribute '([^']+)'", str(exc))
+    file, line = _template_frame(exc, what and what.group(1))
+    reason = f"uses '{what.group(1)}', which a template may not" if what else f"was stopped: {exc}"
+    return TemplateError(f"the template {reason} (templates are sandboxed)", file=file or name, line=line,
+                         hint="a template may use the values and filters templates/README.md lists, nothing else")
 
 
 def _known_names(context: dict) -> set[str]:
@@ -304,7 +345,7 @@ def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> list[tuple[s
     try:
         source, filename, _ = env.loader.get_source(env, name)
         referenced = jinja2.meta.find_referenced_templates(env.parse(source))
-    except jinja2.TemplateError:
+    except (jinja2.TemplateError, HandoutError):
         return []
     found = [(filename, source)]
     for other in referenced:

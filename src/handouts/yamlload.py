@@ -9,12 +9,16 @@ each mapping key and sequence item against its path (``("sections", 2,
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from handouts import limits
 from handouts.errors import ContentError, Problem
+from handouts.project import read_regular
+from handouts.terminal import shown
 
 Location = tuple[int, int]
 PathKey = tuple[Any, ...]
@@ -25,18 +29,14 @@ PathKey = tuple[Any, ...]
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-#: More nodes than any handout file holds: anchors and aliases (``&a``, ``*a``)
-#: can make a small file expand into billions of values ("billion laughs").
-MAX_NODES = 200_000
-
-
 class _LocatingLoader(_SafeLoader):
     """A safe loader that fills ``self.locations`` while constructing.
 
     It also records what PyYAML lets pass silently: a key given twice in one
     mapping (PyYAML keeps the last) becomes a problem naming both lines, and
     the text of every number or yes/no scalar is kept so a text field can
-    take it as written (``title: 2026``).
+    take it as written (``title: 2026``). The document's shape was checked
+    before (``_check_shape``), so the walk is bounded.
     """
 
     def __init__(self, stream):
@@ -44,27 +44,22 @@ class _LocatingLoader(_SafeLoader):
         self.locations: dict[PathKey, Location] = {}
         self.scalars: dict[PathKey, str] = {}
         self.duplicates: list[tuple[PathKey, Location, Location]] = []
-        self._budget = MAX_NODES
 
-    def _walk(self, node: yaml.Node, path: PathKey, parents: tuple = ()) -> None:
-        self._budget -= 1
-        if self._budget < 0 or id(node) in parents:
-            raise yaml.YAMLError("too deeply nested or self-referencing anchors (&name / *name)")
+    def _walk(self, node: yaml.Node, path: PathKey) -> None:
         self.locations.setdefault(path, _at(node.start_mark))
-        parents += (id(node),)
         if isinstance(node, yaml.MappingNode):
             seen: dict = {}
             for key_node, value_node in node.value:
                 key = key_node.value
-                if isinstance(key, str) and key in seen:
+                if key in seen:
                     self.duplicates.append((path + (key,), seen[key], _at(key_node.start_mark)))
                 # Point a field at its key, where the user looks for it.
                 seen.setdefault(key, _at(key_node.start_mark))
                 self.locations[path + (key,)] = _at(key_node.start_mark)
-                self._walk(value_node, path + (key,), parents)
+                self._walk(value_node, path + (key,))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                self._walk(item, path + (index,), parents)
+                self._walk(item, path + (index,))
         elif node.tag in _TYPED and not node.style:
             self.scalars[path] = node.value
 
@@ -88,6 +83,170 @@ _TYPED = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool")}
 _LocatingLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", _LocatingLoader.construct_yaml_str
 )
+
+
+#: Tags a handout file may write out (``!!int 5``, ``!!str 2026``); others (``!!binary``, ``!mine``) are refused.
+_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "timestamp")} | {"!"}
+_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "!"}
+#: What a tag asks a scalar to be.
+_TAG_WANTS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _tag_name(tag: str) -> str:
+    return shown(tag.replace("tag:yaml.org,2002:", "!!"), 40)
+
+
+def _shape_error(file: Path, mark, message: str, hint: str, frames: list | None = None) -> ContentError:
+    line, column = _at(mark) if mark else (None, None)
+    path = [frame.key if frame.mapping else frame.items - 1 for frame in frames or []]
+    field = ".".join(shown(part, 60) for part in path if part is not None) or None
+    return ContentError(message, file=file, line=line, column=column, field=field, hint=hint)
+
+
+def _scalar_problem(event) -> tuple[str, str] | None:
+    """Why a scalar cannot be read as written (too long, an unknown tag, a tag its text does not fit), or None."""
+    if len(event.value) > limits.MAX_TEXT_CHARS:
+        return (f"a text of {len(event.value)} characters; at most {limits.MAX_TEXT_CHARS} are allowed",
+                "shorten it, or split it into several steps or paragraphs")
+    tag = event.tag
+    if tag is None or event.implicit[0]:
+        return None
+    if tag in _COLLECTION_TAGS - {"!"}:
+        return f"the tag {_tag_name(tag)} is for a list or fields, not a single value", "remove the tag"
+    if tag not in _TAGS:
+        return (f"the YAML tag {_tag_name(tag)} is not used in handout files",
+                "remove the tag and write the value as plain text, a number, a list or fields")
+    kind = tag.rsplit(":", 1)[-1]
+    if kind not in _TAG_WANTS:
+        return None
+    try:
+        yaml.constructor.SafeConstructor.yaml_constructors[tag](yaml.constructor.SafeConstructor(),
+                                                               yaml.ScalarNode(tag, event.value))
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+        written = f"'{shown(event.value, 40)}'" if event.value else "nothing"
+        return (f"{_tag_name(tag)} asks for {_TAG_WANTS[kind]}, but {written} follows it",
+                f"remove the {_tag_name(tag)} tag, or write {_TAG_WANTS[kind]} after it")
+    return None
+
+
+class _Frame:
+    """An open list or mapping while the shape is checked."""
+
+    def __init__(self, mapping: bool, start: int, anchor: str | None, level: int):
+        self.mapping, self.start, self.anchor, self.level = mapping, start, anchor, level
+        self.items, self.deepest = 0, level
+        self.key = None  # a mapping's key being read, for the field named in an error
+
+
+def _check_shape(text: str, file: Path) -> None:
+    """Refuse a document too deep, too long or too repetitive, from its events, before it is built.
+
+    Counts every value with aliases (``*name``) expanded, so a few lines of
+    anchors cannot stand for billions of values; refuses an alias inside
+    the value it names, and field names that are lists or mappings.
+    """
+    parser = _SafeLoader(text)
+    frames: list[_Frame] = []
+    anchors: dict[str, tuple[int, int, bool]] = {}  # name -> (values, levels, is a list or mapping)
+    total = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionEndEvent):
+                frame = frames.pop()
+                if frame.anchor:
+                    anchors[frame.anchor] = (total - frame.start, frame.deepest - frame.level + 1, True)
+                if frames:
+                    frames[-1].deepest = max(frames[-1].deepest, frame.deepest)
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            total, reach = _check_node(event, frames, anchors, total, file)
+            if total > limits.MAX_YAML_NODES:
+                raise _shape_error(file, event.start_mark,
+                                   f"more than {limits.MAX_YAML_NODES} values in one file (an alias *name "
+                                   "counts as every value it repeats)", "is it the right file? a handout has "
+                                   "a few hundred values", frames)
+            if reach > limits.MAX_YAML_DEPTH:
+                raise _shape_error(file, event.start_mark,
+                                   f"nested more than {limits.MAX_YAML_DEPTH} levels deep",
+                                   "a handout's fields nest a few levels at most: check the indentation", frames)
+            if frames:
+                frames[-1].deepest = max(frames[-1].deepest, reach)
+    finally:
+        parser.dispose()
+
+
+def _check_node(event, frames: list[_Frame], anchors: dict, total: int, file: Path) -> tuple[int, int]:
+    """One value's checks; returns the new count of values and the deepest level it reaches."""
+    parent = frames[-1] if frames else None
+    is_key = False
+    if parent is not None:
+        parent.items += 1
+        is_key = parent.mapping and parent.items % 2 == 1
+        if parent.items > limits.MAX_LIST_ITEMS * (2 if parent.mapping else 1):
+            what = "fields in one mapping" if parent.mapping else "items in one list"
+            raise _shape_error(file, event.start_mark, f"more than {limits.MAX_LIST_ITEMS} {what}",
+                               "is it the right file? a handout's lists are far shorter", frames[:-1])
+    level = len(frames)
+    if isinstance(event, yaml.AliasEvent):
+        name = event.anchor
+        if any(frame.anchor == name for frame in frames):
+            name = shown(name, 40)
+            raise _shape_error(file, event.start_mark, f"*{name} is used inside &{name}, the value it names: "
+                               "a value cannot contain itself", f"use *{name} after the value of &{name} ends", frames)
+        if name not in anchors:
+            name = shown(name, 40)
+            raise _shape_error(file, event.start_mark, f"*{name} names no anchor: there is no &{name} above it",
+                               f"mark the value to repeat with &{name} first, or remove the *", frames)
+        values, levels, collection = anchors[name]
+        if is_key and collection:
+            raise _key_error(file, event.start_mark, frames)
+        return total + values, level + levels
+    if isinstance(event, yaml.ScalarEvent):
+        problem = _scalar_problem(event)
+        if problem is None and is_key and len(event.value) > limits.MAX_KEY_CHARS:
+            problem = (f"a field name of {len(event.value)} characters; at most {limits.MAX_KEY_CHARS}",
+                       "is a ':' missing after a name, or is there one too many in a text?")
+        if problem:
+            raise _shape_error(file, event.start_mark, *problem, frames)
+        if is_key:
+            parent.key = event.value
+        if event.anchor:
+            anchors[event.anchor] = (1, 0, False)
+        return total + 1, level
+    if is_key:
+        raise _key_error(file, event.start_mark, frames)
+    if event.tag is not None and not event.implicit and event.tag not in _COLLECTION_TAGS:
+        raise _shape_error(file, event.start_mark,
+                           f"the tag {_tag_name(event.tag)} is for a single value, not a list or fields",
+                           "remove the tag", frames)
+    frames.append(_Frame(isinstance(event, yaml.MappingStartEvent), total, event.anchor, level + 1))
+    return total + 1, level + 1
+
+
+def _key_error(file: Path, mark, frames: list) -> ContentError:
+    return _shape_error(file, mark, "a field name here is a list or a mapping (YAML's '? [a, b]'); "
+                        "field names are plain text", "write each field as 'name: value'", frames[:-1])
+
+
+#: What YAML refuses to read: control characters other than tab and line ends (PyYAML's own set).
+_NOT_YAML = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _check_characters(text: str, file: Path) -> None:
+    """A control character (invisible in most editors) is named with its line and column."""
+    match = _NOT_YAML.search(text)
+    if match is None:
+        return
+    start = match.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    point = ord(match.group(0))
+    kind = "a lone surrogate" if 0xD800 <= point <= 0xDFFF else "a control character"
+    raise ContentError(f"the character U+{point:04X} ({kind}) cannot be in a YAML file", file=file, line=line,
+                       column=column, hint="delete it: it is invisible in most editors, and often comes "
+                                           "with text copied out of a PDF or a word processor")
 
 
 class LocatedData:
@@ -131,14 +290,13 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SAVE_AS_UTF8 = "save it as UTF-8 (in your editor: Save As, Encoding: UTF-8)"
 
 
-def read_text(file: Path) -> str:
-    """Read a text file as UTF-8 (with or without a BOM) or BOM-marked UTF-16, or say why not."""
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise ContentError("file not found", file=file, hint="check the path or the content id") from None
-    except OSError as exc:
-        raise ContentError(f"cannot read file: {exc.strerror}", file=file) from None
+def read_text(file: Path, limit: int = limits.MAX_SETTINGS_BYTES) -> str:
+    """Read a text file as UTF-8 (with or without a BOM) or BOM-marked UTF-16, or say why not.
+
+    Only a regular file of at most ``limit`` bytes is read (a FIFO is
+    refused, never waited on).
+    """
+    raw = read_regular(file, limit, "the file")
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: the same first bytes
         try:
             return raw.decode("utf-32")
@@ -179,6 +337,8 @@ def _syntax_hint(problem: str, line_text: str) -> str:
     if any(quote in line_text for quote in "\u201c\u201d\u2018\u2019"):
         return ("curly quotes (“ ” ‘ ’, from a word processor) do not quote text in YAML: "
                 "put straight quotes (\" or ') around the whole text")
+    if "second document" in problem:
+        return "a file holds one document: remove the '---' line and what follows it, or move that to a file of its own"
     if "mapping values are not allowed" in problem:
         return "the text holds ': ': put the whole text in quotes, e.g. title: \"Rest: a guide\""
     return "check the indentation here and on the line above, and quote text that starts with a symbol"
@@ -191,12 +351,16 @@ def load_yaml(file: Path, *, strict: bool = True) -> LocatedData:
     in ``LocatedData.problems``, reported with the file's schema errors.
     """
     text = read_text(file)
+    _check_characters(text, file)
     loader = _LocatingLoader(text)
     try:
+        _check_shape(text, file)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem.startswith("but found another document"):
+            problem = "a second document (a line '---') in one file"
         lines = text.splitlines()
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
         if "\t" in line_text[: len(line_text) - len(line_text.lstrip(" \t"))]:
@@ -208,13 +372,15 @@ def load_yaml(file: Path, *, strict: bool = True) -> LocatedData:
             column=mark.column + 1 if mark else None,
             hint=_syntax_hint(problem, line_text),
         ) from None
-    except yaml.YAMLError as exc:
-        raise ContentError(f"YAML: {exc}", file=file) from None
+    except yaml.YAMLError:
+        raise ContentError("this is not a YAML file the tool can read", file=file,
+                           hint="open it in a text editor and save it again as UTF-8 text") from None
     finally:
         loader.dispose()
     located = LocatedData(data, loader.locations, file, loader.scalars)
     located.problems = [
-        Problem(f"given twice, at lines {first[0]} and {line}", file, line, column, ".".join(map(str, path)),
+        Problem(f"given twice, at lines {first[0]} and {line}", file, line, column,
+                ".".join(shown(part, 60) for part in path),
                 "keep one of them (YAML would silently use only the last)")
         for path, first, (line, column) in loader.duplicates
     ]
