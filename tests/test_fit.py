@@ -96,7 +96,7 @@ def test_the_least_cut_is_found_by_trying():
 
 LABELS = {"prepared_for": "Prepared for", "note": "A note for you", "months": [
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December"], "date_format": "{day} {month} {year}"}
+    "November", "December"], "date_format": "d MMMM y"}
 
 
 def box(width=200, height=90, grows=False, template="card"):
@@ -199,15 +199,17 @@ def test_one_more_step_and_a_55_character_title_build_on_every_layout(tmp_path):
         assert find(words(built.path), longer.title, 4), template
 
 
-def test_a_huge_paragraph_is_refused_with_the_item_and_the_amount(tmp_path):
+def test_content_far_beyond_a_layout_is_refused_by_counting(tmp_path):
     content = load_content(KNEE)
-    huge = content.model_copy(update={"summary": "Rest and breathe slowly. " * 4000})
+    long = content.sections[-1].model_copy(update={"body": "Rest and breathe slowly on the mat. " * 270})
+    huge = content.model_copy(update={"sections": content.sections + [long] * 6})
     source = tmp_path / "huge.en.yaml"
     _write(source, huge)
     with pytest.raises(LayoutOverflowError) as caught:
         build_handout(source, template="classic", project=Project(root=FIT / "plain"), out_dir=tmp_path / "out")
     problem = caught.value.problems[0]
-    assert problem.field == "summary" and "words too many" in problem.message
+    assert problem.field.startswith("sections.") and "in the 4 page(s) it may take" in problem.message
+    assert "words too many" in problem.message or "would not be enough" in problem.message
 
 
 def test_each_page_reads_in_order_footer_last(tmp_path):

@@ -153,7 +153,7 @@ def test_init_in_the_current_folder_and_a_pale_colour(tmp_path, monkeypatch):
     result = runner.invoke(app, ["init", "--name", "Pale", "--color", "#AACCEE"])
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith("next: handouts build")
-    assert "warning: studio.yaml:" in result.stderr and "colors.primary: #AACCEE has contrast" in result.stderr
+    assert "warning: studio.yaml:" in result.stderr and "colors.primary: #AACCEE is too pale" in result.stderr
     assert build().is_file()  # a warning, never a stop
 
 

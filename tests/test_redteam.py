@@ -67,6 +67,14 @@ def lines_of(file: Path) -> int:
     return len(file.read_text(encoding="utf-8").splitlines())
 
 
+def at(studio: Path, name: str, needle: str) -> str:
+    """``line:column`` of the first line of the studio file ``name`` that holds ``needle`` (at its key)."""
+    for number, line in enumerate((studio / name).read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return f"{number}:{len(line) - len(line.lstrip()) + 1}"
+    raise AssertionError(f"{needle!r} not in {name}")
+
+
 # --- S2, S3 -------------------------------------------------------------------------------------
 
 def test_s2_links_to_files_shares_and_programs_are_content_errors(studio, tmp_path):
@@ -77,11 +85,12 @@ def test_s2_links_to_files_shares_and_programs_are_content_errors(studio, tmp_pa
     (studio / "content" / "links.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     result = run("build", "content/links.en.yaml", "--template", "large-print", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
+    where = at(studio, "content/links.en.yaml", "body: Read [the notes]")
     assert result.stderr.splitlines() == [
-        "error: content/links.en.yaml:16:3: sections.0.body: links may go to https, http, mailto and tel addresses "
+        f"error: content/links.en.yaml:{where}: sections.0.body: links may go to https, http, mailto and tel addresses "
         f"only, not '{scheme}:' ('{url}') (hint: link to a web page instead (https://...))"
         for scheme, url in (("pdf", "pdf:/etc/passwd"), ("smb", "smb://192.0.2.1/share"), ("launch", "launch:/bin/sh"))
-    ] + ["error: content/links.en.yaml:16:3: sections.0.body: '/etc/passwd' is not a link a handout can carry: it "
+    ] + [f"error: content/links.en.yaml:{where}: sections.0.body: '/etc/passwd' is not a link a handout can carry: it "
          "needs https://, http://, mailto: or tel: in front (hint: write the whole web address, e.g. "
          "https://example.com/page)"]
     assert not (tmp_path / "out").exists()
@@ -140,7 +149,7 @@ def bomb_png(width: int, height: int) -> bytes:
 def test_b03_a_png_claiming_huge_dimensions_is_refused_without_a_python_warning(studio, tmp_path, side):
     name = with_picture(studio, "bomb.png", bomb_png(side, side))
     line = error_line(run("build", name, "--out", str(tmp_path)))
-    assert line == (f"error: {name}:10:3: illustration.file: images/bomb.png: the picture has more than 40 million "
+    assert line == (f"error: {name}:{at(studio, name, 'file: images/bomb.png')}: illustration.file: images/bomb.png: the picture has more than 40 million "
                     "pixels, the most a handout takes (hint: save it smaller: 3000 pixels across prints sharp at "
                     "any size a handout uses)")
 
@@ -159,7 +168,7 @@ def test_b04_an_svg_of_infinite_width_is_refused(studio, tmp_path):
     name = with_picture(studio, "inf.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="inf" height="50">'
                                            b'<rect width="100" height="50"/></svg>')
     line = error_line(run("build", name, "--out", str(tmp_path)))
-    assert line == (f"error: {name}:10:3: illustration.file: images/inf.svg: the SVG says it is inf x 37.5 points; a "
+    assert line == (f"error: {name}:{at(studio, name, 'file: images/inf.svg')}: illustration.file: images/inf.svg: the SVG says it is inf x 37.5 points; a "
                     "picture may be at most 14400 points (200 inches) a side (hint: set width and height on its "
                     '<svg> element to its real size, e.g. width="400" height="300", or give it a viewBox)')
 
@@ -186,7 +195,7 @@ def with_svg_text(studio: Path, text: str) -> str:
 def test_b06_text_in_an_svg_the_body_font_lacks_is_refused(studio, tmp_path):
     name = with_svg_text(studio, "Hi 😀")
     line = error_line(run("build", name, "--out", str(tmp_path)))
-    assert line == (f"error: {name}:10:3: illustration.file: images/t.svg: the character '😀' (U+1F600) is not in "
+    assert line == (f"error: {name}:{at(studio, name, 'file: images/t.svg')}: illustration.file: images/t.svg: the character '😀' (U+1F600) is not in "
                     "the body font, which sets the text inside pictures (in the picture's text 'Hi 😀') (hint: change "
                     "the text in the drawing, or convert it to outlines (paths))")
 
@@ -255,7 +264,7 @@ def test_b20_a_personal_box_off_the_page_is_refused_at_template_yaml(studio, tmp
     line = error_line(run("build", "--template", "offpage", "--client", "Zoe Lukasz", "--out", str(tmp_path)))
     assert line == (f"error: {folder / 'template.yaml'}:3:27: personal_box.right: the personal box lies off the page "
                     "on letter: right + width is 5100 pt, beyond the page's 612 pt width (hint: keep right + width "
-                    "within 612 (points from the top-right corner))")
+                    "within 612 (points from the page's edges))")
 
 
 def test_b21_a_fifo_where_a_file_is_looked_up_is_named_not_waited_on(studio, tmp_path):

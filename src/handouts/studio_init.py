@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 
 from handouts import branding
-from handouts.content import load_content, load_studio
+from handouts.content import load_content, load_studio, picture_fields
 from handouts.errors import OutputError, Problem
 from handouts.models import Colors
 from handouts.project import STUDIO_FILE, Project, is_inside
@@ -104,10 +104,8 @@ def _starter_content(bundled: Project) -> dict[str, bytes]:
     folder = bundled.bundled / "content"
     for file in sorted(folder.glob(f"{STARTER_CONTENT}.*.yaml")):
         files[f"content/{file.name}"] = file.read_bytes()
-        content = load_content(file)
-        if content.illustration:
-            picture = (folder / content.illustration.file).resolve()
-            files[(Path("content") / content.illustration.file).as_posix()] = picture.read_bytes()
+        for _, name in picture_fields(load_content(file)):
+            files[(Path("content") / name).as_posix()] = (folder / name).resolve().read_bytes()
     return files
 
 

@@ -171,7 +171,8 @@ def box_problems(template: Template, located) -> list[Problem]:
             wrong = ("left", f"left + right is {page_w - width:g} pt, no room on a page {page_w:g} pt wide",
                      f"keep left + right under {page_w:g}")
         elif x < 0 or x + width > page_w:
-            wrong = (side, f"it would stand from {x:g} to {x + width:g} pt across a page {page_w:g} pt wide",
+            edge = box.left if box.left is not None else box.right
+            wrong = (side, f"{side} + width is {edge + width:g} pt, beyond the page's {page_w:g} pt width",
                      f"keep {side} + width within {page_w:g}")
         elif y < 0:
             wrong = ("top", f"top + height is {box.top + box.height:g} pt, below the page's {page_h:g} pt height",
