@@ -33,10 +33,32 @@ def client_slug(name: str) -> str:
     return f"{slug}-client" if slug in RESERVED else slug
 
 
-def output_name(content_id: str, template: str, client: str | None = None) -> str:
-    """``<content-id>-<template>[-<client-slug>].pdf``."""
-    parts = [content_id, template] + ([client_slug(client)] if client else [])
-    return "-".join(parts) + ".pdf"
+def output_name(content_id: str, *, lang: str, template: str, paper: str, practice_log: bool = False,
+                client: str | None = None) -> str:
+    """``<content-id>.<lang>.<template>.<paper>[.log][.<client-slug>].pdf``: every choice that changes the bytes.
+
+    Two builds into one folder that differ in language, template, paper,
+    practice log or client never share a name. The parts are joined with dots,
+    which none of them holds, so a name reads back into its parts; the
+    language is lower-cased so that no two names differ only in case (a
+    Windows or macOS folder would take them for one file).
+    """
+    parts = [content_id, lang.lower(), template, paper] + (["log"] if practice_log else [])
+    parts += [client_slug(client)] if client else []
+    return ".".join(parts) + ".pdf"
+
+
+def class_folder(class_name: str | None, date, roster: Path) -> str:
+    """A class's own folder under output/: its name and date ('tuesday-6-pm-mat-2026-12-01'), else the roster's."""
+    if class_name:
+        return f"{slugify(class_name, max_length=MAX_SLUG, word_boundary=True) or 'class'}-{date.isoformat()}"
+    return slugify(Path(roster).stem, max_length=MAX_SLUG, word_boundary=True) or "class"
+
+
+def name_for(job, client: str | None = None) -> str:
+    """The output name of a prepared build (``build.Job``), for a client or for everyone."""
+    return output_name(job.content.id, lang=job.lang, template=job.template.name, paper=job.paper,
+                       practice_log=job.practice_log, client=client)
 
 
 #: This machine, in our temporary files' names (an output folder may be shared over a network).

@@ -225,26 +225,38 @@ class _SharedForms:
 
 
 def class_pack(layers: list[Layer], sheets: list[bytes], items: list[PackItem], info: PackInfo) -> bytes:
-    """Every handout in order, a bookmark each, each starting on a front side in duplex."""
+    """Every handout in order, a bookmark each, each starting on a front side in duplex.
+
+    The page tree is written in one pass, as one list of pages: appending
+    pages one by one costs qpdf a walk of the tree each time, which made the
+    pack of a large class take quadratic time.
+    """
     pack = pikepdf.new()
     shared = _SharedForms(pack, layers)
     opened = [pikepdf.open(io.BytesIO(sheet)) for sheet in sheets]
-    fonts_of: dict[int, pikepdf.Object] = {}  # each sheet's font dictionary, copied once
-    count = 0
+    resources: dict[tuple[int, int], pikepdf.Object] = {}  # page 1's, for each sheet's fonts and layer
+    media = {index: pack.make_indirect(Array([0, 0, *layer.page_size])) for index, layer in enumerate(layers)}
+    kids: list[pikepdf.Object] = []
     try:
         with pack.open_outline() as outline:
             for item in items:
-                size = layers[item.layer].page_size
-                if count % 2:
-                    pack.add_blank_page(page_size=size)
-                    count += 1
+                if len(kids) % 2:
+                    kids.append(pack.make_indirect(Dictionary(Type=Name.Page, MediaBox=media[item.layer],
+                                                              Resources=Dictionary())))
                 stamp = opened[item.sheet].pages[item.page].obj
-                if item.sheet not in fonts_of:
-                    fonts_of[item.sheet] = pack.copy_foreign(stamp.Resources.Font)
-                pages = _add_handout(pack, shared[item.layer], pack.copy_foreign(stamp.Contents),
-                                     fonts_of[item.sheet], size)
+                if (item.sheet, item.layer) not in resources:
+                    form = shared[item.layer][0][0]
+                    resources[item.sheet, item.layer] = pack.make_indirect(Dictionary(
+                        Font=pack.copy_foreign(stamp.Resources.Font), XObject=Dictionary({SHARED: form})))
+                pages = _handout_pages(pack, shared[item.layer], pack.copy_foreign(stamp.Contents),
+                                       resources[item.sheet, item.layer], media[item.layer])
                 outline.root.append(pikepdf.OutlineItem(item.bookmark, Array([pages[0], Name.Fit])))
-                count += len(pages)
+                kids += pages
+        tree = pack.Root.Pages
+        for page in kids:
+            page.Parent = tree
+        tree.Kids = Array(kids)
+        tree.Count = len(kids)
         pack.Root.PageMode = Name.UseOutlines
         pack.Root.Lang = pikepdf.String(info.lang)
         pack.docinfo[Name.Title] = info.title
@@ -256,19 +268,14 @@ def class_pack(layers: list[Layer], sheets: list[bytes], items: list[PackItem], 
             sheet.close()
 
 
-def _add_handout(pack: pikepdf.Pdf, shared: list, stamp: pikepdf.Object, stamp_fonts: pikepdf.Object,
-                 size: tuple[float, float]) -> list[pikepdf.Object]:
-    """Page 1 draws the first shared form, then the stamp; later pages draw theirs. Returns the pages."""
-    media = Array([0, 0, *size])
-    form, _, draw = shared[0]
-    pages = [Dictionary(Type=Name.Page, MediaBox=media, Contents=Array([draw, stamp]),
-                        Resources=Dictionary(Font=stamp_fonts, XObject=Dictionary({SHARED: form})))]
+def _handout_pages(pack: pikepdf.Pdf, shared: list, stamp: pikepdf.Object, first_resources: pikepdf.Object,
+                   media: pikepdf.Object) -> list[pikepdf.Object]:
+    """Page 1 draws the first shared form, then the stamp; later pages draw theirs."""
+    _, _, draw = shared[0]
+    pages = [Dictionary(Type=Name.Page, MediaBox=media, Contents=Array([draw, stamp]), Resources=first_resources)]
     pages += [Dictionary(Type=Name.Page, MediaBox=media, Resources=resources, Contents=draw)
               for _, resources, draw in shared[1:]]
-    pages = [pack.make_indirect(page) for page in pages]
-    for page in pages:
-        pack.pages.append(pikepdf.Page(page))
-    return pages
+    return [pack.make_indirect(page) for page in pages]
 
 
 def _save(pdf: pikepdf.Pdf, *, pack: bool = False) -> bytes:
