@@ -26,7 +26,7 @@ from handouts.errors import ContentError, HandoutError, OutputError, Problem
 from handouts.frontdesk import Line, write_clients
 from handouts.labels import format_date
 from handouts.models import Personal
-from handouts.output import class_folder, name_for, settle, write_atomic
+from handouts.output import class_folder, client_slug, name_for, settle, write_atomic
 from handouts.project import Project
 from handouts.roster import Client, LeftOut, RowProblem, language, read_roster
 from handouts.stamp import Layer, PackInfo, PackItem, class_pack, shared_layer
@@ -298,7 +298,8 @@ class _Plan:
                 report.failed.append(self.failure(client, Problem(error.errors()[0]["msg"])))
                 continue
             key = self.layer_key(job)
-            name, number = unique_name(name_for(job, client.name), self.taken)
+            _, number = unique_name(client_slug(client.name), self.taken)
+            name = name_for(job, client.name, number)
             bookmark = client.name if number == 1 else f"{client.name} ({number})"
             digest = manifest.digest(self.digests[key], client.name, client.note, self.date.isoformat(),
                                      self.class_name, name)
@@ -331,16 +332,16 @@ class _Plan:
 
 
 def unique_name(name: str, taken: set[str]) -> tuple[str, int]:
-    """``name``, or ``name`` with -2, -3... before .pdf, and that number (1 for none); recorded in ``taken``.
+    """``name``, or ``name`` with -2, -3... (before .pdf), and that number (1 for none); recorded in ``taken``.
 
     Names are claimed in roster order, so the numbers are too. The free
     number is found by doubling then halving (the numbers a stem has taken
     are 2..k), so a class of n namesakes costs n log n, not n squared.
     """
-    stem = name.removesuffix(".pdf")
+    stem, suffix = (name[:-4], ".pdf") if name.endswith(".pdf") else (name, "")
 
     def candidate(number: int) -> str:
-        return name if number == 1 else f"{stem}-{number}.pdf"
+        return name if number == 1 else f"{stem}-{number}{suffix}"
 
     low, high = 1, 1
     while candidate(high) in taken:

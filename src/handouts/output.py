@@ -34,8 +34,9 @@ def client_slug(name: str) -> str:
 
 
 def output_name(content_id: str, *, lang: str, template: str, paper: str, practice_log: bool = False,
-                client: str | None = None) -> str:
-    """``<content-id>.<lang>.<template>.<paper>[.log][.<client-slug>].pdf``: every choice that changes the bytes.
+                client: str | None = None, number: int = 1) -> str:
+    """``<content-id>.<lang>.<template>.<paper>[.log][.<client-slug>[-<number>]].pdf``: every choice that changes
+    the bytes. ``number`` tells namesakes in one class apart (Ana García, Ana García (2): ``ana-garcia-2``).
 
     Two builds into one folder that differ in language, template, paper,
     practice log or client never share a name. The parts are joined with dots,
@@ -44,7 +45,7 @@ def output_name(content_id: str, *, lang: str, template: str, paper: str, practi
     Windows or macOS folder would take them for one file).
     """
     parts = [content_id, lang.lower(), template, paper] + (["log"] if practice_log else [])
-    parts += [client_slug(client)] if client else []
+    parts += [client_slug(client) + (f"-{number}" if number > 1 else "")] if client else []
     return ".".join(parts) + ".pdf"
 
 
@@ -55,10 +56,10 @@ def class_folder(class_name: str | None, date, roster: Path) -> str:
     return slugify(Path(roster).stem, max_length=MAX_SLUG, word_boundary=True) or "class"
 
 
-def name_for(job, client: str | None = None) -> str:
+def name_for(job, client: str | None = None, number: int = 1) -> str:
     """The output name of a prepared build (``build.Job``), for a client or for everyone."""
     return output_name(job.content.id, lang=job.lang, template=job.template.name, paper=job.paper,
-                       practice_log=job.practice_log, client=client)
+                       practice_log=job.practice_log, client=client, number=number)
 
 
 #: This machine, in our temporary files' names (an output folder may be shared over a network).
