@@ -226,6 +226,6 @@ def language(value: str) -> str:
         except LookupError:
             tag = ""
     found = langcodes.Language.get(tag) if tag else None
-    if not (found and found.is_valid() and found.language not in (None, "und")):
+    if not (found and found.is_valid() and re.fullmatch("[a-z]{2,3}", found.language or "") and found.language != "und"):
         raise ValueError(f"'{shown(text, 40)}' is not a language code or name")
     return tag

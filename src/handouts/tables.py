@@ -68,18 +68,21 @@ def _read_bytes(path: Path) -> bytes:
         raise ContentError("the roster is a folder, not a file", file=path, hint="name the CSV or workbook file in it") from None
     except OSError as exc:
         raise ContentError(f"cannot read the roster: {exc.strerror}", file=path) from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) \
-                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
+                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "a special file"
             raise ContentError(f"the roster is {kind}, not a file", file=path,
                                hint="export the roster from the booking software as CSV or a workbook")
         if info.st_size > limits.ROSTER_BYTES:
             raise ContentError(f"the roster is {info.st_size // 1024 // 1024} MB; a roster may be at most "
                                f"{limits.ROSTER_BYTES // 1024 // 1024} MB", file=path,
                                hint="export only the class's bookings")
-        return handle.read(limits.ROSTER_BYTES + 1)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limits.ROSTER_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -132,7 +135,7 @@ def _parse(path: Path, text: str, delimiter: str) -> Rows:
             _check_size(path, number, cells)
             if width is None and any(cell.strip() for cell in cells):
                 width = len(cells)
-            elif width and line > opened and len(cells) < width and any("\n" in cell for cell in cells):
+            elif width and line > opened and _swallows_rows(cells, delimiter, width):
                 raise _unclosed_quote(path, number, line - opened)
             rows.append((number, cells))
     except csv.Error as exc:
@@ -147,6 +150,15 @@ def _parse(path: Path, text: str, delimiter: str) -> Rows:
                            hint=f"put a value with quotes in double quotes, with each quote doubled (\"\"), "
                                 f"or remove the quote") from None
     return rows
+
+
+def _swallows_rows(cells: list[str], delimiter: str, width: int) -> bool:
+    """A record over several lines that lacks columns, or whose quoted text holds lines that read as rows."""
+    broken = [cell for cell in cells if "\n" in cell]
+    if broken and len(cells) < width:
+        return True
+    enough = max(width - 1, 2)
+    return any(part.count(delimiter) >= enough for cell in broken for part in cell.split("\n")[1:])
 
 
 def _unclosed_quote(path: Path, row: int, lines: int) -> ContentError:

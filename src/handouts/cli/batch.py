@@ -126,14 +126,16 @@ def _summary(result) -> None:
         return
     console = Console(soft_wrap=False, highlight=False, markup=False, emoji=False)
     read_as = f" ({result.kind}{', ' + result.encoding if result.encoding else ''})"
-    console.print(f"{shown_path(result.roster)}{read_as} -> {shown_path(result.out_dir)}")
+    # Lines that hold paths are not wrapped by Rich (an absolute path would break the line in two).
+    console.print(f"{shown_path(result.roster)}{read_as} -> {shown_path(result.out_dir)}", soft_wrap=True)
     console.print(_counts(result))
     if result.failed:
         console.print(_failures(result.failed))
     if result.pack:
-        console.print(f"class pack: {shown_path(result.pack)}" + ("" if result.pack_built else " (up to date)"))
+        console.print(f"class pack: {shown_path(result.pack)}" + ("" if result.pack_built else " (up to date)"),
+                      soft_wrap=True)
     if result.clients:
-        console.print(f"who gets which file: {shown_path(result.clients)}")
+        console.print(f"who gets which file: {shown_path(result.clients)}", soft_wrap=True)
 
 
 def _names(people, limit: int = SHOWN) -> str:
