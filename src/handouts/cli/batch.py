@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -53,6 +54,8 @@ def batch(
 
     if content and content_option:
         raise typer.BadParameter("give the content once, as CONTENT or --content", param_hint="'--content'")
+    # A shell starts a background job with Ctrl-C ignored; a batch is still stopped by SIGINT sent to it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with _progress() as progress:
             result = build_batch(
