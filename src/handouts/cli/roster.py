@@ -50,7 +50,7 @@ def _show(read) -> None:
     console = Console(width=min(WIDTH, Console().width), soft_wrap=False, highlight=False, markup=False, emoji=False)
     how = ", ".join(part for part in (read.kind, read.encoding and f"read as {read.encoding}",
                                       read.delimiter and f"delimiter {_delimiter(read.delimiter)}") if part)
-    console.print(Text(f"{shown_path(read.file)}: {how}"))
+    console.print(Text(f"{shown_path(read.file)}: {how}"), soft_wrap=True)  # a path is not broken in two
     columns = Table(title="columns", title_justify="left")
     columns.add_column("header", overflow="fold")
     columns.add_column("means", overflow="fold")
@@ -67,7 +67,7 @@ def _show(read) -> None:
         layout = "large-print" if client.large_print else client.template or "default"
         clients.add_row(str(client.row), Text(shown(client.name, 60)), client.lang or "default", layout,
                         Text(shown(client.note or "", 40)))
-    console.print(clients)
+    console.print(clients if read.clients else Text("clients to print: none"))
     _left_out(console, read)
 
 
