@@ -94,7 +94,7 @@ def test_pack_draws_each_shared_page_once_and_shares_one_stamp_font_subset(built
         forms = {page.Resources.XObject["/HandoutPage"].objgen for page in pack.pages}
         assert len(forms) == 4  # two pages in English, two in Spanish, for eight pages
         subsets = {font.objgen for page in pack.pages for font in page.Resources.get("/Font", {}).values()}
-        assert len(subsets) == 2  # bold and regular, for all four stamps
+        assert len(subsets) == 4  # bold and regular of each language, for its shared pages and all its stamps
     one = (built.out_dir / file("mei-chen")).stat().st_size
     assert built.pack.stat().st_size < 2.2 * one  # two languages' shared pages, four clients
 

@@ -29,7 +29,8 @@ from handouts.models import Personal
 from handouts.output import class_folder, client_slug, name_for, settle, write_atomic
 from handouts.project import Project
 from handouts.roster import Client, LeftOut, RowProblem, language, read_roster
-from handouts.stamp import Layer, PackInfo, PackItem, class_pack, shared_layer
+from handouts.pack import PackInfo, PackItem, class_pack
+from handouts.stamp import Layer, shared_layer
 
 PACK_NAME = "class-pack.pdf"
 LARGE_PRINT = "large-print"
@@ -198,7 +199,7 @@ def _collect(report: BatchReport, results: list[ChunkResult], by_index: dict, pl
     failed = {index for result in results for index, _ in result.failed}
     for result in results:
         report.failed += [plan.failure(by_index[i].client, problem) for i, problem in result.failed]
-        report.built += [report.out_dir / by_index[i].name for i in result.written]
+        report.built += [report.out_dir / by_index[i].name for i in sorted(result.written)]
     report.up_to_date = [report.out_dir / e.name for e in by_index.values() if not e.write and e.index not in failed]
     return failed
 
@@ -220,21 +221,19 @@ def _reason(problem: Problem) -> str:
 
 
 def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: "_Plan", out_dir: Path) -> Path | None:
-    """The class pack from the chunks' stamp sheets (None when no one got a handout)."""
+    """The class pack from the chunks' stamps, in roster order (None when no one got a handout)."""
     keys = list(layers)
-    items, sheets = [], []
+    items = []
     for result in results:
-        if not result.sheet:
-            continue
-        for index, page in result.placed:
+        for index in sorted({*result.stamps, *result.own}):
             entry = by_index[index]
-            items.append(PackItem(keys.index(entry.layer), entry.bookmark, len(sheets), page))
-        sheets.append(result.sheet)
+            items.append(PackItem(keys.index(entry.layer), entry.bookmark, result.stamps.get(index),
+                                  result.own.get(index)))
     if not items:
         return None
     first = layers[keys[items[0].layer]]
     title = " – ".join(part for part in (first.title, plan.class_name, format_date(plan.date, first.box.labels)) if part)
-    pdf = class_pack(list(layers.values()), sheets, items, PackInfo(title, plan.studio_name, first.lang))
+    pdf = class_pack(list(layers.values()), items, PackInfo(title, plan.studio_name, first.lang))
     return write_atomic(out_dir, PACK_NAME, pdf)
 
 

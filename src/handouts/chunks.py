@@ -24,7 +24,7 @@ from handouts.errors import HandoutError, Problem
 from handouts.models import Personal
 from handouts.output import write_atomic
 from handouts.roster import Client
-from handouts.stamp import Layer, StampSheet, Stamper, primer, stamped_handout
+from handouts.stamp import Stamper, stamped_handout
 
 Progress = Callable[[int, int], None]
 
@@ -55,9 +55,11 @@ class Task:
 
 @dataclass
 class ChunkResult:
+    """What a chunk did; for the class pack, each client's stamp: from a shared sheet, or a sheet of their own."""
+
     number: int
-    sheet: bytes | None = None
-    placed: list[tuple[int, int]] = field(default_factory=list)  # (entry index, sheet page)
+    stamps: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # entry index -> (stream, filter)
+    own: dict[int, tuple[bytes, int]] = field(default_factory=dict)  # entry index -> (sheet, page)
     written: list[int] = field(default_factory=list)
     failed: list[tuple[int, Problem]] = field(default_factory=list)
     stopped: bool = False
@@ -95,12 +97,11 @@ def _worker(task: Task) -> ChunkResult:
 
 
 def run_chunk(task: Task, layers: dict, tick: Callable[[int], None] | None = None, stop=None) -> ChunkResult:
-    """Stamp one chunk: each client's box is laid out once, painted on the pack's sheet and on
-    the sheet their file is cut from (a sheet of their own if their box needs more than the primer)."""
+    """Stamp one chunk: each client's box is laid out once and painted once, on its layer's sheet (or
+    a sheet of its own, for a box beyond the primer); files are cut from the sheets, the pack takes the stamps."""
     result = ChunkResult(task.number)
-    pack = StampSheet() if task.sheet else None
-    files = StampSheet(primer(layers[task.entries[0].layer].coverage))
-    to_write: list[tuple[Entry, int]] = []
+    sheets: dict = {}
+    placed: list[tuple[Entry, int]] = []
     for entry in task.entries:
         if stop is not None and stop.is_set():
             result.stopped = True
@@ -108,31 +109,43 @@ def run_chunk(task: Task, layers: dict, tick: Callable[[int], None] | None = Non
         layer = layers[entry.layer]
         try:
             story = layer.layout(entry.personal)
-            if entry.write and files.fits_primer(story):
-                to_write.append((entry, files.add(layer, story)))
-            elif entry.write:
-                _write(task, entry, stamped_handout(layer, story, entry.client.name), result)
         except HandoutError as error:
             result.failed.append((entry.index, _row_problem(error.problems[0], entry)))
-        else:
-            if pack:
-                result.placed.append((entry.index, pack.add(layer, story)))
-    result.sheet = pack.finish() if pack and pack.pages else None
-    if to_write:
-        stamper = Stamper(files.finish())
-        try:
-            for entry, page in to_write:
-                if stop is not None and stop.is_set():
-                    result.stopped = True
-                    break
-                _write(task, entry, stamper.handout(layers[entry.layer], page, entry.client.name), result)
-                if tick:
-                    tick(1)
-        finally:
-            stamper.close()
-    if tick:
-        tick(len(task.entries) - len(to_write))
+            if tick:
+                tick(1)
+            continue
+        sheet = sheets.setdefault(entry.layer, layer.sheet())
+        if sheet.fits_primer(story):
+            placed.append((entry, sheet.add(layer, story)))
+            continue
+        pdf, own, page = stamped_handout(layer, story, entry.client.name)
+        if task.sheet:
+            result.own[entry.index] = (own, page)
+        if entry.write:
+            _write(task, entry, pdf, result)
+        if tick:
+            tick(1)
+    for key, sheet in sheets.items():
+        _cut(task, layers[key], sheet.finish(), [(e, page) for e, page in placed if e.layer == key], result, tick, stop)
     return result
+
+
+def _cut(task: Task, layer, sheet: bytes, placed: list[tuple[Entry, int]], result: ChunkResult, tick, stop) -> None:
+    """Each client's file cut from one sheet, and their stamps kept for the pack."""
+    stamper = Stamper(sheet)
+    try:
+        for entry, page in placed:
+            if stop is not None and stop.is_set():
+                result.stopped = True
+                return
+            if task.sheet:
+                result.stamps[entry.index] = stamper.stamp(page)
+            if entry.write:
+                _write(task, entry, stamper.handout(layer, page, entry.client.name), result)
+            if tick:
+                tick(1)
+    finally:
+        stamper.close()
 
 
 def _write(task: Task, entry: Entry, pdf: bytes, result: ChunkResult) -> None:
