@@ -63,8 +63,7 @@ def class_pack(layers: list[Layer], items: list[PackItem], info: PackInfo) -> by
             kids.append(writer.add(f"<< /Type /Page /Parent {writer.pages} 0 R /MediaBox {layer['media']} 0 R "
                                    "/Resources << >> >>".encode()))
         stream, filters = item.stamp or _own_stamp(item.own)
-        stamp = writer.add(f"<< /Length {len(stream)} /Filter ".encode() + filters + b" >>\nstream\n" + stream
-                           + b"\nendstream")
+        stamp = writer.add_stream(b"/Filter " + filters, stream)
         first = refs[f"/O{number}"] if item.own else layer["first"]
         kids.append(writer.add(f"<< /Type /Page /Parent {writer.pages} 0 R /MediaBox {layer['media']} 0 R "
                                f"/Resources {first} 0 R /Contents [{layer['draw0']} 0 R {stamp} 0 R] >>".encode()))
@@ -135,7 +134,13 @@ def _text(value: str) -> bytes:
 
 
 class _Update:
-    """An incremental update appended to a PDF, object by object, ended by a cross-reference stream."""
+    """An incremental update appended to a PDF, object by object, ended by a cross-reference stream.
+
+    Dictionaries (pages, bookmarks) go into compressed object streams of
+    ``PER_STREAM`` each; a stamp is a stream of its own, copied as it is.
+    """
+
+    PER_STREAM = 200
 
     def __init__(self, base: bytes):
         with pikepdf.open(io.BytesIO(base)) as pdf:
@@ -146,51 +151,81 @@ class _Update:
         self.previous = int(base[base.rindex(b"startxref") + 9:].split()[0])
         self.out = io.BytesIO()
         self.out.write(base)
-        self.offsets: dict[int, int] = {}
+        self.rows: dict[int, tuple[int, int, int]] = {}  # object number -> its cross-reference row
+        self.pending: list[tuple[int, bytes]] = []
         self.next = self.size
 
-    def add(self, body: bytes, number: int | None = None) -> int:
-        """Write one object (a new number unless ``number`` replaces one); return its number."""
+    def _number(self, number: int | None) -> int:
         if number is None:
             number, self.next = self.next, self.next + 1
-        self.offsets[number] = self.out.tell()
-        self.out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
         return number
+
+    def add(self, body: bytes, number: int | None = None) -> int:
+        """A dictionary, into the next object stream (a new number unless ``number`` replaces one)."""
+        number = self._number(number)
+        self.pending.append((number, body))
+        if len(self.pending) == self.PER_STREAM:
+            self._flush()
+        return number
+
+    def add_stream(self, dictionary: bytes, data: bytes) -> int:
+        """A stream object, written at once as it is (``dictionary`` without its /Length)."""
+        number = self._number(None)
+        self.rows[number] = (1, self.out.tell(), 0)
+        self.out.write(b"%d 0 obj\n<< %s /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+                       % (number, dictionary, len(data), data))
+        return number
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        offsets, bodies, at = [], [], 0
+        for number, body in self.pending:
+            offsets.append(b"%d %d" % (number, at))
+            bodies.append(body)
+            at += len(body) + 1
+        header = b" ".join(offsets) + b"\n"
+        stream = self.add_stream(b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(bodies), len(header)),
+                                 zlib.compress(header + b"\n".join(bodies) + b"\n"))
+        for index, (number, _) in enumerate(self.pending):
+            self.rows[number] = (2, stream, index)
+        self.pending = []
 
     def finish(self, kids: list[int], marks: list[tuple[str, int]], info: PackInfo) -> bytes:
         """The page tree, the bookmarks, the catalogue, the document info; then the cross-references."""
         self.add(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % kid for kid in kids)
                  + b"] /Count %d >>" % len(kids), self.pages)
-        outlines = self.next
-        first = outlines + 1
-        self.add(b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
-                 % (first, first + len(marks) - 1, len(marks)))
+        outlines = self._number(None)
+        first = self.next
+        self.next += len(marks)
         for position, (title, page) in enumerate(marks):
             links = b"".join([b" /Prev %d 0 R" % (first + position - 1) if position else b"",
                               b" /Next %d 0 R" % (first + position + 1) if position < len(marks) - 1 else b""])
             self.add(b"<< /Title %s /Parent %d 0 R%s /Dest [%d 0 R /Fit] >>"
-                     % (_text(title), outlines, links, page))
+                     % (_text(title), outlines, links, page), first + position)
+        self.add(b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
+                 % (first, first + len(marks) - 1, len(marks)), outlines)
         self.add(b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines /Lang %s >>"
                  % (self.pages, outlines, _text(info.lang)), self.root)
         document = self.add(b"<< /Title %s /Author %s /Creator %s >>"
                             % (_text(info.title), _text(info.author), _text(f"studio-handouts {__version__}")))
+        self._flush()
         return self._cross_references(document)
 
     def _cross_references(self, document: int) -> bytes:
-        number = self.next
-        self.offsets[number] = self.out.tell()
-        rows, spans = [], []
-        for start in sorted(self.offsets):
+        number = self._number(None)
+        self.rows[number] = (1, self.out.tell(), 0)
+        spans: list[list[int]] = []
+        for start in sorted(self.rows):
             if spans and spans[-1][0] + spans[-1][1] == start:
                 spans[-1][1] += 1
             else:
                 spans.append([start, 1])
-            rows.append(struct.pack(">BIH", 1, self.offsets[start], 0))
-        table = zlib.compress(b"".join(rows))
+        table = zlib.compress(b"".join(struct.pack(">BIH", *self.rows[n]) for n in sorted(self.rows)))
         digest = hashlib.sha256(self.out.getvalue()).digest()[:16]
         self.out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%s] /Prev %d /Root %d 0 R "
                        b"/Info %d 0 R /ID [<%s> <%s>] /Filter /FlateDecode /Length %d >>\nstream\n"
                        % (number, number + 1, b" ".join(b"%d %d" % tuple(span) for span in spans), self.previous,
                           self.root, document, self.first_id.hex().encode(), digest.hex().encode(), len(table)))
-        self.out.write(table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % self.offsets[number])
+        self.out.write(table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % self.rows[number][1])
         return self.out.getvalue()
