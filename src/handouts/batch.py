@@ -21,11 +21,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from handouts import build, fonts, glyphs, manifest
-from handouts.chunks import ChunkResult, Entry, Progress, Task, run_all
+from handouts.chunks import ChunkResult, Entry, Occasion, Progress, Task, run_all
 from handouts.errors import ContentError, HandoutError, OutputError, Problem
 from handouts.frontdesk import Line, write_clients
 from handouts.labels import format_date
-from handouts.models import Personal
 from handouts.output import class_folder, client_slug, name_for, settle, write_atomic
 from handouts.project import Project
 from handouts.roster import Client, LeftOut, RowProblem, language, read_roster
@@ -128,7 +127,7 @@ def build_batch(
     want_pack = bool(entries) and (force or last.pack != pack_digest or not (out_dir / PACK_NAME).is_file())
     layers = plan.layers({entry.layer for entry in entries if entry.write or want_pack}, entries, report)
     usable = [entry for entry in entries if entry.layer in layers or not (entry.write or want_pack)]
-    tasks = _tasks(usable, want_pack, out_dir)
+    tasks = _tasks(usable, want_pack, out_dir, plan.occasion)
     _forget(out_dir, last, tasks)
     results = run_all(tasks, layers, plan.font_set, jobs, progress)
     if tasks:
@@ -243,6 +242,7 @@ class _Plan:
     def __init__(self, project: Project, options: Options, class_name, date: dt.date, roster: Path):
         self.project, self.options = project, options
         self.class_name, self.date, self.roster = class_name, date, roster
+        self.occasion = Occasion(date, class_name)
         self.jobs: dict[tuple, build.Job | HandoutError] = {}  # by what rows ask for
         self.layouts: dict[LayerKey, build.Job] = {}  # by what that resolves to
         self.digests: dict[LayerKey, str] = {}  # a layer's inputs, hashed
@@ -289,7 +289,7 @@ class _Plan:
             template = LARGE_PRINT if client.large_print else (client.template or self.options.template)
             try:
                 job = self.job(client.lang or self.options.lang, template)
-                info = Personal(client=client.name, note=client.note, date=self.date, class_name=self.class_name)
+                self.occasion.personal(client)  # its texts are valid (it is made again where it is drawn)
             except HandoutError as error:
                 report.failed.append(self.failure(client, error.problems[0]))
                 continue
@@ -302,7 +302,7 @@ class _Plan:
             bookmark = client.name if number == 1 else f"{client.name} ({number})"
             digest = manifest.digest(self.digests[key], client.name, client.note, self.date.isoformat(),
                                      self.class_name, name)
-            entries.append(Entry(len(entries), client, key, name, bookmark, info, digest, True))
+            entries.append(Entry(len(entries), client, key, name, bookmark, digest, True))
         return entries
 
     def layer_key(self, job: build.Job) -> LayerKey:
@@ -358,11 +358,11 @@ def _mark(entry: Entry, last: manifest.Manifest, out_dir: Path, force: bool) -> 
     return replace(entry, write=force or not last.current(out_dir, entry.name, entry.digest))
 
 
-def _tasks(entries: list[Entry], want_pack: bool, out_dir: Path) -> list[Task]:
+def _tasks(entries: list[Entry], want_pack: bool, out_dir: Path, occasion: Occasion) -> list[Task]:
     """Chunks of consecutive entries, keeping only what has something to do."""
     tasks = []
     for start in range(0, len(entries), CHUNK):
         chunk = tuple(e for e in entries[start:start + CHUNK] if want_pack or e.write)
         if chunk:
-            tasks.append(Task(start // CHUNK, chunk, want_pack, out_dir))
+            tasks.append(Task(start // CHUNK, chunk, want_pack, out_dir, occasion))
     return tasks

@@ -10,6 +10,7 @@ atomic) and stops there.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import signal
@@ -38,9 +39,20 @@ class Entry:
     layer: Hashable  # batch.LayerKey
     name: str
     bookmark: str
-    personal: Personal
     digest: str
     write: bool
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """What every box of the class shares: the date and the class's name."""
+
+    date: dt.date
+    class_name: str | None = None
+
+    def personal(self, client: Client) -> Personal:
+        """The box's texts for one client (made in the worker: a class of 5000 keeps none in memory)."""
+        return Personal(client=client.name, note=client.note, date=self.date, class_name=self.class_name)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,7 @@ class Task:
     entries: tuple[Entry, ...]
     sheet: bool
     out_dir: Path
+    occasion: Occasion
 
 
 @dataclass
@@ -108,7 +121,7 @@ def run_chunk(task: Task, layers: dict, tick: Callable[[int], None] | None = Non
             return result
         layer = layers[entry.layer]
         try:
-            story = layer.layout(entry.personal)
+            story = layer.layout(task.occasion.personal(entry.client))
         except HandoutError as error:
             result.failed.append((entry.index, _row_problem(error.problems[0], entry)))
             if tick:
@@ -164,7 +177,7 @@ def _row_problem(problem: Problem, entry: Entry) -> Problem:
         return replace(problem, field="name")
     if problem.field != "--note":
         return problem
-    if entry.personal.note or problem.message.startswith("the character"):
+    if entry.client.note or problem.message.startswith("the character"):
         return replace(problem, field="note")
     return replace(problem, field="name", hint="shorten the name in the roster")
 

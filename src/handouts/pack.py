@@ -149,8 +149,8 @@ class _Update:
             self.pages = pdf.Root.Pages.objgen[0]
             self.first_id = bytes(pdf.trailer.ID[0])
         self.previous = int(base[base.rindex(b"startxref") + 9:].split()[0])
-        self.out = io.BytesIO()
-        self.out.write(base)
+        self.parts = [base]  # joined once at the end: a growing buffer would hold up to twice the pack
+        self.length = len(base)
         self.rows: dict[int, tuple[int, int, int]] = {}  # object number -> its cross-reference row
         self.pending: list[tuple[int, bytes]] = []
         self.next = self.size
@@ -171,10 +171,15 @@ class _Update:
     def add_stream(self, dictionary: bytes, data: bytes) -> int:
         """A stream object, written at once as it is (``dictionary`` without its /Length)."""
         number = self._number(None)
-        self.rows[number] = (1, self.out.tell(), 0)
-        self.out.write(b"%d 0 obj\n<< %s /Length %d >>\nstream\n%s\nendstream\nendobj\n"
-                       % (number, dictionary, len(data), data))
+        self.rows[number] = (1, self.length, 0)
+        self._write(b"%d 0 obj\n<< %s /Length %d >>\nstream\n" % (number, dictionary, len(data)))
+        self._write(data)  # the stamp's own bytes object, not a copy
+        self._write(b"\nendstream\nendobj\n")
         return number
+
+    def _write(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.length += len(data)
 
     def _flush(self) -> None:
         if not self.pending:
@@ -214,7 +219,7 @@ class _Update:
 
     def _cross_references(self, document: int) -> bytes:
         number = self._number(None)
-        self.rows[number] = (1, self.out.tell(), 0)
+        self.rows[number] = (1, self.length, 0)
         spans: list[list[int]] = []
         for start in sorted(self.rows):
             if spans and spans[-1][0] + spans[-1][1] == start:
@@ -222,10 +227,12 @@ class _Update:
             else:
                 spans.append([start, 1])
         table = zlib.compress(b"".join(struct.pack(">BIH", *self.rows[n]) for n in sorted(self.rows)))
-        digest = hashlib.sha256(self.out.getvalue()).digest()[:16]
-        self.out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%s] /Prev %d /Root %d 0 R "
+        digest = hashlib.sha256()
+        for part in self.parts:
+            digest.update(part)
+        self._write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%s] /Prev %d /Root %d 0 R "
                        b"/Info %d 0 R /ID [<%s> <%s>] /Filter /FlateDecode /Length %d >>\nstream\n"
                        % (number, number + 1, b" ".join(b"%d %d" % tuple(span) for span in spans), self.previous,
-                          self.root, document, self.first_id.hex().encode(), digest.hex().encode(), len(table)))
-        self.out.write(table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % self.rows[number][1])
-        return self.out.getvalue()
+                          self.root, document, self.first_id.hex().encode(), digest.hexdigest()[:32].encode(), len(table)))
+        self._write(table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % self.rows[number][1])
+        return b"".join(self.parts)
