@@ -95,10 +95,13 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=_EIGHT_BIT).best()
-    if best is None:
-        raise ContentError("the roster is not text in UTF-8, UTF-16 or Windows-1252", file=path,
-                           hint="save it again as 'CSV UTF-8', or as an .xlsx workbook")
-    return str(best), _NAMES.get(best.encoding, best.encoding)
+    if best is not None:
+        return str(best), _NAMES.get(best.encoding, best.encoding)
+    # Too short or too odd for a guess: Excel's own 8-bit encoding, else Latin-1 (which reads any byte).
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
 
 
 def csv_rows(path: Path, text: str) -> tuple[Rows, str]:
