@@ -140,6 +140,13 @@ def test_a_file_is_the_same_built_with_the_class_or_alone(tmp_path, project):
         [path] = batch(project, alone, tmp_path / "alone", jobs=1, force=True).built
         assert path.read_bytes() == (full.out_dir / path.name).read_bytes(), path.name
         assert row.split(",")[0] in pdf_text(path)
+    # In the pack, the box on a sheet of its own looks as it does in Σοφία's own file.
+    pack = pypdfium2.PdfDocument(full.pack)
+    own = pypdfium2.PdfDocument(full.out_dir / file("sophia-papadopoulou"))
+    for number in range(2):
+        pictures = [doc[page].render(scale=1).to_pil().convert("RGB") for doc, page in ((pack, 2 + number), (own, number))]
+        assert ImageChops.difference(*pictures).getbbox() is None, number
+    assert [item.title for item in PdfReader(full.pack).outline] == ["Ana García", "Σοφία Παπαδοπούλου", "Mei Chen"]
 
 
 def test_shared_pages_come_from_the_cache_the_next_time(built, tmp_path, project, monkeypatch):

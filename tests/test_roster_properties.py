@@ -18,10 +18,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from handouts.errors import HandoutError
 from handouts.roster import read_roster
+from test_roster_exports import workbook
 
 settings.register_profile("ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -92,16 +92,7 @@ def test_any_bytes_are_read_or_refused_in_words(data, head):
     read_or_refuse(path)
 
 
-def xlsx(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-WORKBOOK = xlsx([["Client Name", "Language", "Notes"], ["Ana García", "es", "Una toalla"], ["Mei Chen", None, None]])
+WORKBOOK = workbook([["Client Name", "Language", "Notes"], ["Ana García", "es", "Una toalla"], ["Mei Chen", None, None]])
 
 
 @given(part=st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"]),

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts import __version__, cache, limits
-from handouts.errors import OutputError, Problem
+from handouts.errors import HandoutError, OutputError, Problem
 from handouts.output import write_atomic
 
 if TYPE_CHECKING:
@@ -148,8 +148,13 @@ def replacing(out_dir: Path, name: str, made_from: dict) -> list[Problem]:
 
 
 def remember(out_dir: Path, name: str, made_from: dict) -> None:
-    """Record what ``name`` was made from (see ``replacing``)."""
-    builds = _builds(out_dir)
-    if builds.get(name) != made_from:
-        builds[name] = made_from
-        write_atomic(out_dir, BUILDS, json.dumps(builds, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    """Record what ``name`` was made from (see ``replacing``). The record only serves a warning:
+    a folder that takes the PDF but not the record does not fail the build that wrote it."""
+    try:
+        builds = _builds(out_dir)
+        if builds.get(name) != made_from:
+            builds[name] = made_from
+            write_atomic(out_dir, BUILDS,
+                         json.dumps(builds, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    except HandoutError:
+        pass
