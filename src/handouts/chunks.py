@@ -127,7 +127,9 @@ def run_chunk(task: Task, layers: dict, tick: Callable[[int], None] | None = Non
             if tick:
                 tick(1)
             continue
-        sheet = sheets.setdefault(entry.layer, layer.sheet())
+        if entry.layer not in sheets:
+            sheets[entry.layer] = layer.sheet()
+        sheet = sheets[entry.layer]
         if sheet.fits_primer(story):
             placed.append((entry, sheet.add(layer, story)))
             continue
