@@ -287,3 +287,13 @@ def test_columns_are_reported_with_their_meaning_and_the_ignored_ones(tmp_path):
 def test_the_bundled_sample_roster_still_reads(tmp_path):
     read = read_roster(ROOT / "src" / "handouts" / "skeleton" / "rosters" / "example.csv")
     assert read.clients
+
+
+def test_formatted_empty_cells_far_out_do_not_count_as_the_table(tmp_path):
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet '
+             'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+             '<row r="2"><c r="A2" t="inlineStr"><is><t>Ana García</t></is></c></row>'
+             '<row r="900000" ht="20" customHeight="1"><c r="XFD900000" s="1"/></row></sheetData></worksheet>')
+    read = read_roster(bomb_sheet(tmp_path / "styled.xlsx", sheet))
+    assert [c.name for c in read.clients] == ["Ana García"]

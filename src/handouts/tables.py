@@ -216,7 +216,7 @@ def _check_area(path: Path, rows: int, columns: int) -> None:
                             "or export the roster as CSV")
 
 
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,9})\"")
+_ROW = re.compile(rb"<(?:\w+:)?row\b")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _CELL_REF = re.compile(rb"\br=\"([A-Z]{1,4})(\d{1,9})\"")
 _STRING_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")
@@ -227,16 +227,19 @@ def _xlsx_extent(path: Path, archive: zipfile.ZipFile) -> None:
     for name in archive.namelist():
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             part = archive.read(name)
-            rows = max((int(found) for found in _ROW_REF.findall(part)), default=0)
-            columns, unplaced = 0, 0
+            rows, columns, unplaced = 0, 0, 0
             for attributes in _CELL.findall(part):
+                if attributes.endswith(b"/"):
+                    continue  # <c r="Z9" s="1"/>: a formatted cell with nothing in it
                 ref = _CELL_REF.search(attributes)
                 if ref:
                     columns = max(columns, _column_number(ref.group(1)))
                     rows = max(rows, int(ref.group(2)))
                 else:
                     unplaced += 1
-            _check_area(path, rows + unplaced, columns + unplaced)
+            if unplaced:  # cells that go by their position: at most one more column each, in any row
+                rows, columns = max(rows, len(_ROW.findall(part))), columns + unplaced
+            _check_area(path, rows, columns)
     if "xl/sharedStrings.xml" in archive.namelist():
         count = len(_STRING_ITEM.findall(archive.read("xl/sharedStrings.xml")))
         if count > limits.WORKBOOK_SHARED_STRINGS:
