@@ -9,7 +9,9 @@ removes what it left (see :func:`remove_stale`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import inspect
 import os
 import re
 import socket
@@ -25,11 +27,15 @@ from handouts.project import safe_output_path
 #: Windows device names: a file called CON.pdf cannot be opened there.
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 MAX_SLUG = 60
+#: Which transliterator slugify uses, named (where it can be): left to choose, it tries to import the
+#: optional ``unidecode`` on every call (10 times the cost of a slug), and could pick another one on
+#: another machine, where the same name would get another slug.
+_SLUG_OPTIONS = {"backend": "text-unidecode"} if "backend" in inspect.signature(slugify).parameters else {}
 
 
 def client_slug(name: str) -> str:
     """An ASCII, file-safe slug for a client's name ('Zoë Łukasz' -> 'zoe-lukasz')."""
-    slug = slugify(name, max_length=MAX_SLUG, word_boundary=True) or "client"
+    slug = slugify(name, max_length=MAX_SLUG, word_boundary=True, **_SLUG_OPTIONS) or "client"
     return f"{slug}-client" if slug in RESERVED else slug
 
 
@@ -49,11 +55,11 @@ def output_name(content_id: str, *, lang: str, template: str, paper: str, practi
     return ".".join(parts) + ".pdf"
 
 
-def class_folder(class_name: str | None, date, roster: Path) -> str:
+def class_folder(class_name: str | None, date: dt.date, roster: Path) -> str:
     """A class's own folder under output/: its name and date ('tuesday-6-pm-mat-2026-12-01'), else the roster's."""
     if class_name:
-        return f"{slugify(class_name, max_length=MAX_SLUG, word_boundary=True) or 'class'}-{date.isoformat()}"
-    return slugify(Path(roster).stem, max_length=MAX_SLUG, word_boundary=True) or "class"
+        return f"{slugify(class_name, max_length=MAX_SLUG, word_boundary=True, **_SLUG_OPTIONS) or 'class'}-{date}"
+    return slugify(Path(roster).stem, max_length=MAX_SLUG, word_boundary=True, **_SLUG_OPTIONS) or "class"
 
 
 def name_for(job, client: str | None = None, number: int = 1) -> str:
