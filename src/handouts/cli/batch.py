@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import (
-    ContentArg, DateOpt, LangOpt, OutOpt, PaperOpt, TemplateOpt, app, current_project, fail, problem_record,
+    ContentArg, DateOpt, LangOpt, PaperOpt, TemplateOpt, app, current_project, fail, problem_record,
     report, state, warn,
 )
 
@@ -18,8 +18,9 @@ SHOWN = 5  # left-out and failed clients named on the terminal for each line; th
 
 @app.command()
 def batch(
-    roster: Annotated[Path, typer.Argument(help="Class roster: CSV (any common encoding), .xlsx, .xls or .ods, "
-                                                "with a header row.", show_default=False)],
+    roster: Annotated[Path, typer.Argument(metavar="ROSTER", show_default=False,
+                                           help="Class roster: CSV (any common encoding), .xlsx, .xls or .ods, "
+                                                "with a header row.")],
     content: ContentArg = None,
     content_option: Annotated[Optional[str], typer.Option("--content", "-c", hidden=True)] = None,
     template: TemplateOpt = None,
@@ -33,7 +34,8 @@ def batch(
     class_name: Annotated[Optional[str], typer.Option(
         "--class-name", help="Printed beside the date, e.g. 'Tuesday 6 pm Mat'; also names the class's folder.")] = None,
     date: DateOpt = None,
-    out: OutOpt = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", file_okay=False, help="Output folder; default: the class's own folder under output/.")] = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Worker processes; default: one per core.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every handout, even those up to date.")] = False,
