@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import (
-    ContentArg, DateOpt, LangOpt, PaperOpt, TemplateOpt, app, current_project, fail, problem_record,
+    ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt, app, current_project, fail, problem_record,
     report, state, warn,
 )
 
@@ -26,11 +26,7 @@ def batch(
     template: TemplateOpt = None,
     paper: PaperOpt = None,
     lang: LangOpt = None,
-    practice_log: Annotated[
-        Optional[bool],
-        typer.Option("--practice-log/--no-practice-log",
-                     help="Add a page to log a week of practice; default from studio.yaml.", show_default=False),
-    ] = None,
+    practice_log: PracticeLogOpt = None,
     class_name: Annotated[Optional[str], typer.Option(
         "--class-name", help="Printed beside the date, e.g. 'Tuesday 6 pm Mat'; also names the class's folder.")] = None,
     date: DateOpt = None,
