@@ -60,9 +60,11 @@ def _show(read) -> None:
         columns.add_row(Text(shown(header, 60)), Text("(ignored)", style="dim"))
     console.print(columns)
     clients = Table(title=f"clients to print: {len(read.clients)}", title_justify="left")
-    for column, justify in (("row", "right"), ("name", "left"), ("language", "left"), ("layout", "left"),
-                            ("note", "left")):
-        clients.add_column(column, justify=justify, overflow="ellipsis", no_wrap=column != "name")
+    clients.add_column("row", justify="right", no_wrap=True)
+    clients.add_column("name", min_width=16, overflow="fold")  # a name is shown whole; a note may be cut
+    for column in ("language", "layout"):
+        clients.add_column(column, no_wrap=True)
+    clients.add_column("note", overflow="ellipsis", no_wrap=True, max_width=24)
     for client in read.clients:
         layout = "large-print" if client.large_print else client.template or "default"
         clients.add_row(str(client.row), Text(shown(client.name, 60)), client.lang or "default", layout,
