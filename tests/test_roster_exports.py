@@ -297,3 +297,15 @@ def test_formatted_empty_cells_far_out_do_not_count_as_the_table(tmp_path):
              '<row r="900000" ht="20" customHeight="1"><c r="XFD900000" s="1"/></row></sheetData></worksheet>')
     read = read_roster(bomb_sheet(tmp_path / "styled.xlsx", sheet))
     assert [c.name for c in read.clients] == ["Ana García"]
+
+
+def test_an_excel_97_workbook_is_read_whatever_its_name(tmp_path, project):
+    # tests/data/rosters/studio-export.xls: written by xlwt (Excel 97-2003 format), as older booking systems export.
+    renamed = tmp_path / "export.csv"
+    renamed.write_bytes((ROOT / "tests" / "data" / "rosters" / "studio-export.xls").read_bytes())
+    read = read_roster(renamed)
+    assert read.kind == "Excel 97-2003 workbook (.xls)"
+    assert [(c.row, c.name, c.lang) for c in read.clients] == [(2, "José Núñez", "es"), (4, "Björn Sørensen", "en")]
+    assert [(x.row, x.status) for x in read.left_out] == [(3, "Late Cancel")]
+    report = build_batch(renamed, project=project, out_dir=tmp_path / "out", date=DATE, jobs=1)
+    assert report.ok and "José Núñez" in pdf_text(report.built[0]) and "Björn Sørensen" in pdf_text(report.built[1])
