@@ -309,3 +309,16 @@ def test_an_excel_97_workbook_is_read_whatever_its_name(tmp_path, project):
     assert [(x.row, x.status) for x in read.left_out] == [(3, "Late Cancel")]
     report = build_batch(renamed, project=project, out_dir=tmp_path / "out", date=DATE, jobs=1)
     assert report.ok and "José Núñez" in pdf_text(report.built[0]) and "Björn Sørensen" in pdf_text(report.built[1])
+
+
+def test_one_far_cell_in_an_excel_97_workbook_is_refused_without_filling_the_sheet(tmp_path):
+    # The fixture's bytes with its last cell (Notes of row 4) moved to IV65536, the farthest an .xls holds:
+    # a reader that fills the area up to it takes a gigabyte for a 6 kB file.
+    data = bytearray((ROOT / "tests" / "data" / "rosters" / "studio-export.xls").read_bytes())
+    label = data.rfind(b"\xfd\x00\x0a\x00\x03\x00\x06\x00")  # LABELSST, 10 bytes, row 3 (0-based), column 6
+    assert label > 0
+    data[label + 4:label + 8] = b"\xff\xff\xff\x00"
+    path = tmp_path / "far.xls"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ContentError, match="the sheet's used area is 256 columns by 65536 rows"):
+        read_roster(path)

@@ -115,3 +115,13 @@ def test_sizes_at_and_past_the_limits_are_read_or_refused_in_words(columns, rows
     roster = read_or_refuse(path)
     if roster is not None:
         assert columns <= 256 and (rows == 0 or width <= 10_000)
+
+
+XLS = (Path(__file__).parent / "data" / "rosters" / "studio-export.xls").read_bytes()
+
+
+@given(at=st.integers(0, len(XLS) - 1), cut=st.booleans(), junk=st.binary(min_size=1, max_size=64))
+def test_a_damaged_excel_97_workbook_is_read_or_refused_in_words(at, cut, junk):
+    path = FOLDER / "roster.xls"
+    path.write_bytes(XLS[:at] + junk + (b"" if cut else XLS[at + len(junk):]))
+    read_or_refuse(path)

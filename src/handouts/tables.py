@@ -2,10 +2,10 @@
 
 Studios export rosters from booking software, Excel, Numbers or LibreOffice,
 and name the files as they like. The kind of file is read from its first
-bytes, not its name: a workbook (``.xlsx``, ``.xls``, ``.ods``, read with
-calamine) or text (CSV in UTF-8 with or without a byte-order mark, UTF-16,
-or Windows-1252, detected with charset-normalizer; the delimiter is the one
-that parses into a table). Every size is checked against ``limits`` before
+bytes, not its name: a workbook (``.xlsx`` and ``.ods`` read with calamine,
+``.xls`` with xlrd) or text (CSV in UTF-8 with or without a byte-order mark,
+UTF-16, or Windows-1252, detected with charset-normalizer; the delimiter is
+the one that parses into a table). Every size is checked against ``limits`` before
 the file is read in full, because a few kilobytes of zip can claim a million
 rows. Rows are numbered as a spreadsheet shows them (the header is row 1).
 """
@@ -51,7 +51,7 @@ def read_table(path: Path) -> Table:
     if data.startswith(_ZIP):
         return _zip_workbook(path, data)
     if data.startswith(_OLE2):
-        return Table(_calamine_rows(path, data, "xls"), "Excel 97-2003 workbook (.xls)")
+        return Table(_xls_rows(path, data), "Excel 97-2003 workbook (.xls)")
     text, encoding = decode(path, data)
     rows, delimiter = csv_rows(path, text)
     return Table(rows, "CSV", encoding, delimiter)
@@ -282,6 +282,34 @@ def _ods_extent(path: Path, archive: zipfile.ZipFile) -> None:
                 break  # the first sheet is the roster
 
 
+def _xls_rows(path: Path, data: bytes) -> Rows:
+    """An Excel 97-2003 sheet, with xlrd: its rows are kept as long as their cells (calamine would allocate
+    the whole area up to the farthest cell, a gigabyte for one cell at IV65536), so the area is checked first."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO())
+        sheet = book.sheet_by_index(0)
+        _check_area(path, sheet.nrows, max((sheet.row_len(row) for row in range(sheet.nrows)), default=0))
+        return [(number + 1, [_xls_text(book, cell) for cell in sheet.row(number)]) for number in range(sheet.nrows)]
+    except ContentError:
+        raise
+    except Exception as exc:  # xlrd fails on a broken record with whatever it runs into (ZeroDivisionError...)
+        raise _broken(path) from exc
+
+
+def _xls_text(book, cell) -> str:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "yes" if cell.value else "no"
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return str(xlrd.xldate_as_datetime(cell.value, book.datemode))
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    return _cell_text(cell.value)
+
+
 def _calamine_rows(path: Path, data: bytes, fmt: str) -> Rows:
     """The first sheet's rows as text, numbered as the spreadsheet numbers them."""
     from python_calamine import CalamineError, CalamineWorkbook
@@ -301,6 +329,10 @@ def _calamine_rows(path: Path, data: bytes, fmt: str) -> Rows:
         return rows
     except (CalamineError, ValueError, IndexError, OSError) as exc:
         raise _broken(path) from exc
+    except BaseException as exc:  # a panic in the Rust reader arrives as pyo3's PanicException (a BaseException)
+        if type(exc).__name__ == "PanicException":
+            raise _broken(path) from exc
+        raise
 
 
 def _cell_text(value) -> str:
