@@ -1,6 +1,6 @@
 """Time batch builds: the stamped shared-layer path beside one full render per client.
 
-Run: python bench/bench_batch.py [--sizes 1 30 300 1000] [--jobs N] [--plain-max N]
+Run: python bench/bench_batch.py [--sizes 1 30 300 1000 5000] [--jobs N] [--plain-max N]
 
 For each class size (a generated roster: accented names, notes of several
 lengths), each path runs in a fresh process so its peak memory is its own:
@@ -10,8 +10,10 @@ lengths), each path runs in a fresh process so its peak memory is its own:
 - plain: ``build.render_pdf`` for every client in the same number of worker
   processes, the class pack by appending the handouts (each with its fonts).
 
-It prints handouts per second, CPU seconds (all processes), peak memory
-(ru_maxrss of the process and of its workers) and the class pack's size
+It prints handouts per second, CPU seconds (all processes) and CPU per
+client (the whole run's, and the added clients' since the size before),
+peak memory (ru_maxrss of the process and of its workers), a client's file
+beside the same handout from ``handouts build``, and the class pack's size
 beside one handout's. Then the wall time of the whole ``handouts batch``
 command in a new process: with an empty cache and output folder, into a new
 folder with the shared pages cached (a new roster for the same handout), and
@@ -80,15 +82,14 @@ def stamped(roster: Path, out: Path, jobs: int) -> Path:
 def _plain_chunk(start: int, clients: list[tuple[str, str | None]], out: Path) -> list[Path]:
     from handouts.build import prepare, render_pdf
     from handouts.models import Personal
-    from handouts.output import output_name, write_atomic
+    from handouts.output import name_for, write_atomic
     from handouts.project import Project
 
     job = prepare(Project(root=ROOT))
     written = []
     for number, (name, note) in enumerate(clients, start):
         rendered = render_pdf(job, Personal(client=name, note=note or None, date=DATE, class_name=CLASS))
-        written.append(write_atomic(out, f"{number:05d}-" + output_name(job.content.id, job.template.name, name),
-                                    rendered.pdf))
+        written.append(write_atomic(out, f"{number:05d}-" + name_for(job, name), rendered.pdf))
     return written
 
 
@@ -169,7 +170,7 @@ def single_handout_size() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 30, 300, 1000],
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 30, 300, 1000, 5000],
                         help="class sizes for the library runs (none: only the whole command)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--plain-max", type=int, default=1000, help="largest class for the plain path")
@@ -183,16 +184,20 @@ def main() -> None:
           f"{sys.version.split()[0]}, load average {load:.2f} at start)")
     one = single_handout_size()
     print(f"one personalised handout from `handouts build`: {one / 1024:.0f} KiB")
-    print(f"{'clients':>7}  {'path':8} {'seconds':>8} {'handouts/s':>10} {'ms/handout':>10} {'cpu s':>7} "
-          f"{'peak MB':>8} {'file KiB':>8} {'pack KiB':>9} {'pack/one':>8}")
+    print(f"{'clients':>7}  {'path':8} {'seconds':>8} {'handouts/s':>10} {'cpu s':>7} {'cpu ms/client':>13} "
+          f"{'added ms/client':>15} {'peak MB':>8} {'file KiB':>8} {'file/one':>8} {'pack KiB':>9} {'pack/one':>8}")
+    before: dict[str, tuple[int, float]] = {}
     for size in args.sizes:
         for path in ("stamped", "plain"):
             if path == "plain" and size > args.plain_max:
                 continue
             r = measure(path, size, args.jobs)
-            print(f"{size:>7}  {path:8} {r['seconds']:8.2f} {size / r['seconds']:10.0f} "
-                  f"{1000 * r['seconds'] / size:10.1f} {r['cpu']:7.2f} {r['peak_mb']:8.0f} {r['handout'] / 1024:8.0f} "
-                  f"{r['pack'] / 1024:9.0f} {r['pack'] / one:8.2f}", flush=True)
+            last_size, last_cpu = before.get(path, (0, 0.0))
+            added = 1000 * (r["cpu"] - last_cpu) / (size - last_size) if last_size else float("nan")
+            before[path] = (size, r["cpu"])
+            print(f"{size:>7}  {path:8} {r['seconds']:8.2f} {size / r['seconds']:10.0f} {r['cpu']:7.2f} "
+                  f"{1000 * r['cpu'] / size:13.2f} {added:15.2f} {r['peak_mb']:8.0f} {r['handout'] / 1024:8.0f} "
+                  f"{r['handout'] / one:8.2f} {r['pack'] / 1024:9.0f} {r['pack'] / one:8.2f}", flush=True)
     print("whole `handouts batch` command (new process), seconds wall (CPU of all its processes):")
     print("  clients | empty cache and folder | shared pages cached, new folder | all up to date")
     for size in (30, 1000):

@@ -115,7 +115,7 @@ def test_ctrl_c_during_handouts_build_says_nothing_was_lost_and_exits_130(previo
 def test_a_failed_build_leaves_the_previous_pdf_intact(studio_dir):
     out = studio_dir / "out"
     out.mkdir()
-    target = out / output_name("constructive-rest", "classic")
+    target = out / output_name("constructive-rest", lang="en", template="classic", paper="letter")
     target.write_bytes(OLD)
     broken = studio_dir / "content" / "constructive-rest.en.yaml"
     broken.write_text("id: constructive-rest\ntitle: [unclosed\n", encoding="utf-8")
@@ -136,7 +136,7 @@ def test_a_write_that_fails_is_a_clear_error_and_leaves_nothing(tmp_path, monkey
 
 @pytest.mark.parametrize("client", ["../../evil", "/etc/passwd", "..", "a/../../b", "CON", "\\..\\x", "x\0y"])
 def test_output_never_leaves_the_output_folder_whatever_the_client_name(tmp_path, client):
-    name = output_name("constructive-rest", "classic", client)
+    name = output_name("constructive-rest", lang="en", template="classic", paper="letter", client=client)
     path = write_atomic(tmp_path / "out", name, b"%PDF")
     assert path.parent == tmp_path / "out" and os.listdir(tmp_path) == ["out"]
 

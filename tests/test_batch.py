@@ -47,21 +47,23 @@ def names(report) -> list[str]:
     return [path.name for path in report.built + report.up_to_date]
 
 
+def file(slug: str, lang: str = "en", template: str = "classic", paper: str = "letter") -> str:
+    """A client's file name in the documented scheme."""
+    return f"constructive-rest.{lang}.{template}.{paper}.{slug}.pdf"
+
+
 def test_one_file_per_client_with_unique_names(built):
     assert built.ok and not built.up_to_date and built.pack_built
-    assert names(built) == [
-        "constructive-rest-classic-ana-garcia.pdf", "constructive-rest-classic-ana-garcia-2.pdf",
-        "constructive-rest-classic-zoe-lukasz.pdf", "constructive-rest-classic-mei-chen.pdf",
-    ]
-    assert sorted(p.name for p in built.out_dir.iterdir()) == sorted([*names(built), PACK_NAME, MANIFEST])
+    assert names(built) == [file("ana-garcia"), file("ana-garcia-2", "es"), file("zoe-lukasz"), file("mei-chen")]
+    assert sorted(p.name for p in built.out_dir.iterdir()) == sorted([*names(built), PACK_NAME, MANIFEST, "clients.csv"])
 
 
 def test_each_name_is_in_its_own_pdf_and_no_one_elses(built):
-    clients = {"ana-garcia.pdf": ("Ana García", "A folded towel under your head"),
-               "ana-garcia-2.pdf": ("Ana García", "Una toalla doblada bajo la cabeza"),
-               "zoe-lukasz.pdf": ("Zoë Łukasz", None), "mei-chen.pdf": ("Mei Chen", "Rest ten minutes after class")}
+    clients = {file("ana-garcia"): ("Ana García", "A folded towel under your head"),
+               file("ana-garcia-2", "es"): ("Ana García", "Una toalla doblada bajo la cabeza"),
+               file("zoe-lukasz"): ("Zoë Łukasz", None), file("mei-chen"): ("Mei Chen", "Rest ten minutes after class")}
     for suffix, (name, note) in clients.items():
-        text = pdf_text(built.out_dir / f"constructive-rest-classic-{suffix}")
+        text = pdf_text(built.out_dir / suffix)
         assert name in text and CLASS in text
         if note:
             assert note in text
@@ -70,7 +72,7 @@ def test_each_name_is_in_its_own_pdf_and_no_one_elses(built):
                 assert other_name not in text
             if other != suffix and other_note:
                 assert other_note not in text
-    spanish = pdf_text(built.out_dir / "constructive-rest-classic-ana-garcia-2.pdf")
+    spanish = pdf_text(built.out_dir / file("ana-garcia-2", "es"))
     assert "Descanso constructivo" in spanish and "1 de diciembre de 2026" in spanish
 
 
@@ -78,10 +80,11 @@ def test_pack_has_a_bookmark_per_client_on_its_first_page(built):
     reader = PdfReader(built.pack)
     assert len(reader.pages) == 8  # two pages each: every handout already starts on a front side
     marks = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
-    assert marks == [("Ana García", 0), ("Ana García", 2), ("Zoë Łukasz", 4), ("Mei Chen", 6)]
+    # Namesakes are told apart the same way in bookmarks and file names: Ana García (2), ana-garcia-2.
+    assert marks == [("Ana García", 0), ("Ana García (2)", 2), ("Zoë Łukasz", 4), ("Mei Chen", 6)]
     for (name, page), note in zip(marks, ["A folded towel", "Una toalla doblada", None, "Rest ten minutes"]):
         text = " ".join(reader.pages[page].extract_text().split())
-        assert name in text and (note is None or note in text)
+        assert name.removesuffix(" (2)") in text and (note is None or note in text)
     assert reader.metadata.title == f"Constructive Rest – {CLASS} – 1 December 2026"
     assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
 
@@ -91,8 +94,8 @@ def test_pack_draws_each_shared_page_once_and_shares_one_stamp_font_subset(built
         forms = {page.Resources.XObject["/HandoutPage"].objgen for page in pack.pages}
         assert len(forms) == 4  # two pages in English, two in Spanish, for eight pages
         subsets = {font.objgen for page in pack.pages for font in page.Resources.get("/Font", {}).values()}
-        assert len(subsets) == 2  # bold and regular, for all four stamps
-    one = (built.out_dir / "constructive-rest-classic-mei-chen.pdf").stat().st_size
+        assert len(subsets) == 4  # bold and regular of each language, for its shared pages and all its stamps
+    one = (built.out_dir / file("mei-chen")).stat().st_size
     assert built.pack.stat().st_size < 2.2 * one  # two languages' shared pages, four clients
 
 
@@ -100,7 +103,7 @@ def test_stamped_page_looks_like_a_single_build(built, tmp_path, project):
     single = build_handout(project=project, out_dir=tmp_path, client="Mei Chen",
                            note="Rest ten minutes after class", date=DATE).path
     plain = batch(project, ROSTERS / "class.csv", tmp_path / "plain", jobs=1)
-    stamped = plain.out_dir / "constructive-rest-classic-mei-chen.pdf"
+    stamped = plain.out_dir / file("mei-chen")
     for number in range(2):
         pictures = [pypdfium2.PdfDocument(path)[number].render(scale=1.5).to_pil().convert("RGB")
                     for path in (single, stamped)]
@@ -110,8 +113,8 @@ def test_stamped_page_looks_like_a_single_build(built, tmp_path, project):
 
 def test_pack_pages_look_like_the_clients_own_files(built):
     pack = pypdfium2.PdfDocument(built.pack)
-    for first, name in [(0, "ana-garcia"), (2, "ana-garcia-2"), (6, "mei-chen")]:
-        own = pypdfium2.PdfDocument(built.out_dir / f"constructive-rest-classic-{name}.pdf")
+    for first, name in [(0, file("ana-garcia")), (2, file("ana-garcia-2", "es")), (6, file("mei-chen"))]:
+        own = pypdfium2.PdfDocument(built.out_dir / name)
         for number in range(2):
             pictures = [doc[page].render(scale=1).to_pil().convert("RGB")
                         for doc, page in ((pack, first + number), (own, number))]
@@ -137,6 +140,13 @@ def test_a_file_is_the_same_built_with_the_class_or_alone(tmp_path, project):
         [path] = batch(project, alone, tmp_path / "alone", jobs=1, force=True).built
         assert path.read_bytes() == (full.out_dir / path.name).read_bytes(), path.name
         assert row.split(",")[0] in pdf_text(path)
+    # In the pack, the box on a sheet of its own looks as it does in Σοφία's own file.
+    pack = pypdfium2.PdfDocument(full.pack)
+    own = pypdfium2.PdfDocument(full.out_dir / file("sophia-papadopoulou"))
+    for number in range(2):
+        pictures = [doc[page].render(scale=1).to_pil().convert("RGB") for doc, page in ((pack, 2 + number), (own, number))]
+        assert ImageChops.difference(*pictures).getbbox() is None, number
+    assert [item.title for item in PdfReader(full.pack).outline] == ["Ana García", "Σοφία Παπαδοπούλου", "Mei Chen"]
 
 
 def test_shared_pages_come_from_the_cache_the_next_time(built, tmp_path, project, monkeypatch):
@@ -158,16 +168,18 @@ def test_incremental_skip_change_and_force(tmp_path, project):
     stamps = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
     second = batch(project, roster, out, jobs=1)
     assert not second.built and names(second) == names(first) and not second.pack_built
-    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir() if path.name != MANIFEST} == {
-        name: time for name, time in stamps.items() if name != MANIFEST}
+    # Only the records are written again (clients.csv now says "up to date"), no PDF.
+    records = (MANIFEST, "clients.csv")
+    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir() if path.name not in records} == {
+        name: time for name, time in stamps.items() if name not in records}
     roster.write_text(roster.read_text(encoding="utf-8").replace("Rest ten minutes", "Rest five minutes"),
                       encoding="utf-8")
     third = batch(project, roster, out, jobs=1)
-    assert [p.name for p in third.built] == ["constructive-rest-classic-mei-chen.pdf"] and third.pack_built
+    assert [p.name for p in third.built] == [file("mei-chen")] and third.pack_built
     assert "Rest five minutes" in pdf_text(out / PACK_NAME)
-    (out / "constructive-rest-classic-zoe-lukasz.pdf").unlink()
+    (out / file("zoe-lukasz")).unlink()
     fourth = batch(project, roster, out, jobs=1)
-    assert [p.name for p in fourth.built] == ["constructive-rest-classic-zoe-lukasz.pdf"] and not fourth.pack_built
+    assert [p.name for p in fourth.built] == [file("zoe-lukasz")] and not fourth.pack_built
     other_day = batch(project, roster, out, jobs=1, date=dt.date(2026, 12, 8))
     assert len(other_day.built) == 4 and other_day.pack_built
     forced = batch(project, roster, out, jobs=1, date=dt.date(2026, 12, 8), force=True)
@@ -180,14 +192,10 @@ def test_hostile_names_stay_in_the_output_folder(tmp_path, project):
     roster.write_text((ROSTERS / "hostile.csv").read_text(encoding="utf-8") + f"{long_name},\n", encoding="utf-8")
     out = tmp_path / "out"
     report = batch(project, roster, out, jobs=1)
-    assert names(report) == [
-        "constructive-rest-classic-etc-passwd.pdf", "constructive-rest-classic-a-b-c.pdf",
-        "constructive-rest-classic-con-client.pdf", "constructive-rest-classic-b-bold-b-co.pdf",
-        "constructive-rest-classic-client.pdf",
-    ]
+    assert names(report) == [file("etc-passwd"), file("a-b-c"), file("con-client"), file("b-bold-b-co"), file("client")]
     assert all(path.parent == out for path in report.built)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.csv", "out"]
-    markup = pdf_text(out / "constructive-rest-classic-b-bold-b-co.pdf")
+    markup = pdf_text(out / file("b-bold-b-co"))
     assert "<b>Bold</b> & Co" in markup and "Use <i>no</i> markup & {{ braces }}" in markup
     # No font draws the emoji, and a 150-character name does not fit the box: those rows fail,
     # with their numbers, saying why; the others are built.
@@ -200,7 +208,7 @@ def test_hostile_names_stay_in_the_output_folder(tmp_path, project):
 
 def test_unique_names_are_stable_in_roster_order():
     taken: set[str] = set()
-    assert [unique_name(n, taken) for n in ["a.pdf", "a.pdf", "a-2.pdf", "a.pdf"]] == [
+    assert [unique_name(n, taken)[0] for n in ["a.pdf", "a.pdf", "a-2.pdf", "a.pdf"]] == [
         "a.pdf", "a-2.pdf", "a-2-2.pdf", "a-3.pdf"]
 
 
@@ -237,8 +245,7 @@ def test_large_print_picks_the_large_print_template(studio_dir, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("name,large_print,template\nAna,yes,\nBea,,classic\nCai,x,classic\n", encoding="utf-8")
     report = batch(Project(root=studio_dir), roster, tmp_path / "out", jobs=1)
-    assert names(report) == ["constructive-rest-large-print-ana.pdf", "constructive-rest-classic-bea.pdf",
-                             "constructive-rest-large-print-cai.pdf"]
+    assert names(report) == [file("ana", template="large-print"), file("bea"), file("cai", template="large-print")]
 
 
 def test_cli_failing_rows_among_good_ones(tmp_path):
@@ -255,21 +262,22 @@ def test_cli_failing_rows_among_good_ones(tmp_path):
     result = runner.invoke(app, ["--project", str(ROOT), "batch", str(roster), "--class-name", CLASS,
                                  "--date", "2026-12-01", "--out", str(out), "--jobs", "2"])
     assert result.exit_code == 1, result.output
-    assert sorted(p.name for p in out.glob("*.pdf")) == [
-        PACK_NAME, "constructive-rest-classic-ana-garcia.pdf", "constructive-rest-classic-mei-chen.pdf"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == [PACK_NAME, file("ana-garcia"), file("mei-chen")]
     cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.stdout.splitlines()
              if line.startswith("│")]
-    assert ["built", "2", ""] in cells and ["failed", "4", ""] in cells, result.stdout
-    assert ["left out", "1", "row 6 Bob Smith (Late cancel)"] in cells
-    # One line per reason: both rows asking for French share one.
-    failed = [row for row in cells if row[0] and row[0][0].isdigit()]
-    expected = [("3, 8", "2 clients", "no content 'constructive-rest' in language 'fr'"),
-                ("4", "Max Weber", "unknown template 'no-such-layout'"),
-                ("5", "Kim Lee", "note: the personal box of template 'classic' is ")]
-    assert [(row, client) for row, client, _ in failed] == [(row, client) for row, client, _ in expected]
-    assert all(got[2].startswith(want[2]) for got, want in zip(failed, expected)), result.stdout
+    assert ["built", "2", ""] in cells, result.stdout
+    assert ["failed", "4", "Jo Park (row 3), Max Weber (row 4), Kim Lee (row 5), Lu Wang (row 8)"] in cells
+    assert ["left out", "1", "Bob Smith (row 6)"] in cells
+    # One line per reason, naming each client: both rows asking for French share one.
+    failed = [row for row in cells if row[0].endswith(")")]
+    expected = [("Jo Park (row 3), Lu Wang (row 8)", "no content 'constructive-rest' in language 'fr'"),
+                ("Max Weber (row 4)", "unknown template 'no-such-layout'"),
+                ("Kim Lee (row 5)", "note: the personal box of template 'classic' is ")]
+    assert [who for who, _ in failed] == [who for who, _ in expected], result.stdout
+    assert all(got[1].startswith(want[1]) for got, want in zip(failed, expected)), result.stdout
     assert "Traceback" not in result.output
     assert f"class pack: {out / PACK_NAME}" in result.stdout
+    assert f"who gets which file: {out / 'clients.csv'}" in result.stdout
 
 
 def test_cli_xlsx_json_and_up_to_date(tmp_path):
@@ -288,8 +296,9 @@ def test_cli_xlsx_json_and_up_to_date(tmp_path):
 
     record = json.loads(second.stdout)
     assert [(Path(o["path"]).name, o["status"]) for o in record["outputs"]] == [
-        ("constructive-rest-classic-ana-garcia.pdf", "up to date"), (PACK_NAME, "up to date")]
-    assert record["left_out"] == [{"row": 3, "name": "Bob Smith", "status": "Standby"}]
+        (file("ana-garcia"), "up to date"), (PACK_NAME, "up to date"), ("clients.csv", "built")]
+    assert record["left_out"] == [{"row": 3, "name": "Bob Smith", "status": "Standby", "email": None}]
+    assert record["roster"] == {"kind": "Excel workbook (.xlsx)", "encoding": None}
 
 
 def test_cli_roster_problems_are_one_line(tmp_path):

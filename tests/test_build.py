@@ -22,7 +22,7 @@ def words(text: str) -> str:
 
 def test_default_handout_holds_every_part(default_pdf):
     text = uncited(pdf_text(default_pdf))
-    assert default_pdf.name == "constructive-rest-classic.pdf"
+    assert default_pdf.name == "constructive-rest.en.classic.letter.pdf"
     assert CONTENT["title"] in text
     for section in CONTENT["sections"]:
         assert section["heading"] in text
@@ -72,7 +72,7 @@ def test_personal_box_prints_name_date_and_note(personal_pdf):
     assert "Zoë Łukasz" in text
     assert "1 December 2026" in text
     assert "A folded towel under your head" in text
-    assert personal_pdf.name == "constructive-rest-classic-zoe-lukasz.pdf"
+    assert personal_pdf.name == "constructive-rest.en.classic.a4.zoe-lukasz.pdf"
 
 
 def test_metadata_language_and_bookmarks(personal_pdf):

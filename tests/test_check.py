@@ -183,8 +183,8 @@ def test_build_prints_warnings_and_goes_on(tmp_path):
     result = runner.invoke(app, ["--project", str(ROOT), "build", str(file), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(f"warning: {file}:33:5: references.2.id: reference 'brown-2019' is never cited")
-    assert result.stdout.strip() == str(tmp_path / "neck-rest-classic.pdf")
-    assert (tmp_path / "neck-rest-classic.pdf").stat().st_size > 1000
+    assert result.stdout.strip() == str(tmp_path / "neck-rest.en.classic.letter.pdf")
+    assert (tmp_path / "neck-rest.en.classic.letter.pdf").stat().st_size > 1000
 
 
 def test_a_language_without_labels_or_syllable_rules_is_warned_about(tmp_path):

@@ -19,7 +19,7 @@ def wide_terminal(monkeypatch):
 def test_build_prints_the_path(tmp_path):
     result = runner.invoke(app, ["build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == str(tmp_path / "constructive-rest-classic.pdf")
+    assert result.stdout.strip() == str(tmp_path / "constructive-rest.en.classic.letter.pdf")
 
 
 def test_build_from_a_path_with_personal_options(tmp_path):
@@ -29,12 +29,12 @@ def test_build_from_a_path_with_personal_options(tmp_path):
         "--note", "A folded towel under your head", "--date", "2026-12-01", "--out", str(tmp_path),
     ])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "constructive-rest-classic-zoe-lukasz.pdf").is_file()
+    assert (tmp_path / "constructive-rest.en.classic.a4.zoe-lukasz.pdf").is_file()
 
 
 def test_bad_content_is_one_line_exit_1_and_keeps_the_old_pdf(tmp_path):
     good = runner.invoke(app, ["build", "--out", str(tmp_path)])
-    target = tmp_path / "constructive-rest-classic.pdf"
+    target = tmp_path / "constructive-rest.en.classic.letter.pdf"
     before = target.read_bytes()
     bad = tmp_path / "bad.en.yaml"
     bad.write_text("id: constructive-rest\ntitle: [oops\n", encoding="utf-8")
@@ -43,7 +43,7 @@ def test_bad_content_is_one_line_exit_1_and_keeps_the_old_pdf(tmp_path):
     assert result.stderr.startswith(f"error: {bad}:3:")
     assert "Traceback" not in result.output
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.en.yaml", target.name]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["bad.en.yaml", target.name]
 
 
 def test_unknown_template_lists_the_available_ones(tmp_path):

@@ -48,7 +48,7 @@ def test_json_says_what_was_built(tmp_path):
     record = json.loads(result.stdout)
     assert record == {
         "command": "build",
-        "outputs": [{"path": str(tmp_path / "constructive-rest-classic.pdf"), "pages": 2}],
+        "outputs": [{"path": str(tmp_path / "constructive-rest.en.classic.letter.pdf"), "pages": 2}],
         "warnings": [],
     }
 
@@ -56,10 +56,10 @@ def test_json_says_what_was_built(tmp_path):
 def test_quiet_prints_nothing_and_verbose_tells_more(tmp_path):
     quiet = runner.invoke(app, ["-q", "build", "--out", str(tmp_path)])
     assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
-    assert (tmp_path / "constructive-rest-classic.pdf").is_file()
+    assert (tmp_path / "constructive-rest.en.classic.letter.pdf").is_file()
     verbose = runner.invoke(app, ["--verbose", "build", "--out", str(tmp_path)])
     assert verbose.exit_code == 0
-    assert verbose.stdout.strip() == str(tmp_path / "constructive-rest-classic.pdf")
+    assert verbose.stdout.strip() == str(tmp_path / "constructive-rest.en.classic.letter.pdf")
     assert "studio folder:" in verbose.stderr and "2 page(s) in" in verbose.stderr
     assert runner.invoke(app, ["-q", "-v", "build"]).exit_code == 2
 
@@ -69,7 +69,7 @@ def test_open_launches_the_pdf(tmp_path, monkeypatch):
     monkeypatch.setattr(typer, "launch", lambda target, **kw: opened.append(target) or 0)
     result = runner.invoke(app, ["--open", "build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert opened == [str(tmp_path / "constructive-rest-classic.pdf")]
+    assert opened == [str(tmp_path / "constructive-rest.en.classic.letter.pdf")]
 
     monkeypatch.setattr(typer, "launch", lambda target, **kw: 3)
     result = runner.invoke(app, ["--open", "build", "--out", str(tmp_path)])

@@ -76,7 +76,7 @@ def test_init_writes_a_studio_that_builds_with_its_name_colour_and_logo(tmp_path
 
     monkeypatch.chdir(folder)
     pdf = build()
-    assert pdf == folder / "output" / "constructive-rest-classic.pdf"
+    assert pdf == folder / "output" / "constructive-rest.en.classic.a4.pdf"
     reader = PdfReader(pdf)
     assert NAME in pdf_text(pdf) and reader.metadata.author == NAME
     assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842]  # a4
@@ -128,7 +128,7 @@ def test_commands_find_the_studio_from_a_subfolder_and_with_project(tmp_path, mo
     below = folder / "content" / "images"
     monkeypatch.chdir(below)
     pdf = build()
-    assert pdf == folder / "output" / "constructive-rest-classic.pdf"  # the studio's output/, not the cwd's
+    assert pdf == folder / "output" / "constructive-rest.en.classic.letter.pdf"  # the studio's output/, not the cwd's
     assert "Constructive Rest at Harbour Light" in pdf_text(pdf)  # the studio's content won over the bundled one
 
     elsewhere = tmp_path / "elsewhere"
@@ -136,7 +136,7 @@ def test_commands_find_the_studio_from_a_subfolder_and_with_project(tmp_path, mo
     monkeypatch.chdir(elsewhere)
     result = runner.invoke(app, ["--project", str(folder), "build", "--out", "pdfs"])
     assert result.exit_code == 0, result.output
-    assert NAME in pdf_text(elsewhere / "pdfs" / "constructive-rest-classic.pdf")
+    assert NAME in pdf_text(elsewhere / "pdfs" / "constructive-rest.en.classic.letter.pdf")
 
 
 def test_init_without_a_terminal_never_prompts(tmp_path, monkeypatch):

@@ -54,7 +54,7 @@ def spanish_pdf(tmp_path_factory):
     result = runner.invoke(app, ["--project", str(ROOT), "build", "--lang", "es", "--client", "Ana García",
                                     "--note", "Diez minutos", "--date", "2026-12-01", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return out / "constructive-rest-classic-ana-garcia.pdf"
+    return out / "constructive-rest.es.classic.letter.ana-garcia.pdf"
 
 
 def test_the_spanish_handout_reads_spanish(spanish_pdf):
@@ -91,7 +91,7 @@ def test_a_handouts_own_disclaimer_wins_over_the_studios(tmp_path):
     content.write_text(base + "disclaimer: Ask your teacher before you try this at home.\n", encoding="utf-8")
     result = runner.invoke(app, ["--project", str(ROOT), "build", str(content), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    text = pdf_text(tmp_path / "out" / "neck-rest-classic.pdf")
+    text = pdf_text(tmp_path / "out" / "neck-rest.en.classic.letter.pdf")
     studio = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8"))
     assert "Ask your teacher before you try this at home." in text
     assert " ".join(studio["disclaimer"]["en"].split()) not in text

@@ -89,7 +89,7 @@ def test_a_fixed_layout_keeps_its_pages_and_warns(studio_dir, tmp_path):
                                  "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("warning: practice_log: template 'fixed' prints on exactly 2 page(s)")
-    pdf = tmp_path / "constructive-rest-fixed.pdf"
+    pdf = tmp_path / "constructive-rest.en.fixed.letter.pdf"
     assert len(PdfReader(pdf).pages) == 2
     assert "Monday" not in " ".join(page_texts(pdf))
 
@@ -98,7 +98,7 @@ def test_the_cli_flag(tmp_path):
     result = runner.invoke(app, ["--project", str(ROOT), "build", "--lang", "es", "--practice-log",
                                  "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    reader = PdfReader(io.BytesIO((tmp_path / "constructive-rest-classic.pdf").read_bytes()))
+    reader = PdfReader(io.BytesIO((tmp_path / "constructive-rest.es.classic.letter.log.pdf").read_bytes()))
     assert len(reader.pages) == 3
     assert "Miércoles" in reader.pages[2].extract_text()
 

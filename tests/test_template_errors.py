@@ -71,7 +71,7 @@ def test_a_bad_rml_attribute_names_the_template_and_rml_line_and_keep_rml_keeps_
     line = int(problem.message.rsplit("rendered RML line ", 1)[1].rstrip(")"))
     with pytest.raises(RenderError) as caught:
         build_handout(project=Project(root=studio_dir), out_dir=out, keep_rml=True)
-    kept = out / "constructive-rest-classic.rml"
+    kept = out / "constructive-rest.en.classic.letter.rml"
     assert f"kept in {kept}" in caught.value.problems[0].hint
     assert 'length="tall"' in kept.read_text(encoding="utf-8").splitlines()[line - 1]
     assert sorted(p.name for p in out.iterdir()) == [kept.name]
@@ -200,6 +200,6 @@ def test_broken_xml_points_at_the_tag_left_open(studio_dir):
 def test_keep_rml_from_the_command_line_prints_both_files(tmp_path):
     result = runner.invoke(app, ["build", "--keep-rml", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.split() == [str(tmp_path / "constructive-rest-classic.pdf"),
-                                     str(tmp_path / "constructive-rest-classic.rml")]
-    assert (tmp_path / "constructive-rest-classic.rml").read_text(encoding="utf-8").startswith("<?xml")
+    assert result.stdout.split() == [str(tmp_path / "constructive-rest.en.classic.letter.pdf"),
+                                     str(tmp_path / "constructive-rest.en.classic.letter.rml")]
+    assert (tmp_path / "constructive-rest.en.classic.letter.rml").read_text(encoding="utf-8").startswith("<?xml")

@@ -349,7 +349,7 @@ def test_cli_preview_writes_every_page(tmp_path):
     result = runner.invoke(app, ["preview", "--template", "cue-card", "--paper", "a4", "--lang", "es", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     paths = result.stdout.split()
-    assert paths == [str(tmp_path / f"constructive-rest-cue-card-p{n}.png") for n in (1, 2)]
+    assert paths == [str(tmp_path / f"constructive-rest.es.cue-card.a4-p{n}.png") for n in (1, 2)]
     width, height = Image.open(paths[0]).size
     assert abs(width - 595.2756 * 1.5) <= 1 and abs(height - 841.8898 * 1.5) <= 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.rsplit("/", 1)[1] for p in paths]

@@ -54,8 +54,8 @@ def test_watch_rebuilds_on_a_change_and_keeps_going_through_an_error(studio):
     thread.start()
     try:
         first = results.get(timeout=TIMEOUT)
-        assert first.problems == () and first.pdf == studio / "output" / "constructive-rest-classic.pdf"
-        assert first.png == studio / "output" / "constructive-rest-classic.png"
+        assert first.problems == () and first.pdf == studio / "output" / "constructive-rest.en.classic.letter.pdf"
+        assert first.png == studio / "output" / "constructive-rest.en.classic.letter.png"
         assert first.png.read_bytes().startswith(PNG) and first.pages == 2
 
         broken = next_rebuild(results, lambda: content.write_text(
@@ -78,8 +78,8 @@ def test_only_sources_outside_the_output_folder_count(studio):
     assert accept(Change.modified, str(studio / "studio.yaml"))
     assert accept(Change.modified, str(studio / "templates" / "classic-notes" / "handout.rml.j2"))
     assert accept(Change.added, str(studio / "content" / "images" / "new.svg"))
-    assert not accept(Change.modified, str(studio / "output" / "constructive-rest-classic.png"))
-    assert not accept(Change.added, str(studio / "output" / ".constructive-rest-classic.pdf.x1.tmp"))
+    assert not accept(Change.modified, str(studio / "output" / "constructive-rest.en.classic.letter.png"))
+    assert not accept(Change.added, str(studio / "output" / ".constructive-rest.en.classic.letter.pdf.x1.tmp"))
     assert not accept(Change.modified, str(studio / "notes.txt"))
 
 
@@ -103,8 +103,8 @@ def test_the_cli_prints_a_status_line_per_rebuild(studio, monkeypatch):
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     for line in lines:
-        assert re.fullmatch(r"\d\d:\d\d:\d\d built output/constructive-rest-classic\.pdf and "
-                            r"constructive-rest-classic\.png \(2 pages\) in \d+\.\d\d s", line), line
+        assert re.fullmatch(r"\d\d:\d\d:\d\d built output/constructive-rest\.en\.classic\.letter\.pdf and "
+                            r"constructive-rest\.en\.classic\.letter\.png \(2 pages\) in \d+\.\d\d s", line), line
 
     result = CliRunner().invoke(app, ["--json", "watch", "--template", "nope"])
     assert result.exit_code == 0

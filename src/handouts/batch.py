@@ -1,50 +1,76 @@
-"""The batch API: a class roster in, one handout per client and a class pack out.
+"""The batch API: a class roster in, one handout per client, the class pack and clients.csv out.
 
-``build_batch`` reads as its steps: read the roster; prepare each layout the
-class needs (content x template x language) and give every client a file
-name of their own; skip what is up to date; render each layout's shared
-pages once; stamp the clients in chunks, in worker processes (ReportLab
-keeps global state, so processes, not threads); then put the class pack
-together. A row that cannot be printed is reported with its row number and
-the others are still built. It prints nothing: progress goes to a callback
-and the result is a :class:`BatchReport`.
+``build_batch`` reads as its steps: read the roster; give the class a folder
+of its own; prepare each layout the class needs and give every client a
+file name of their own; skip what is up to date; render each shared layer
+once (``LayerKey``); stamp the clients in chunks, in worker processes
+(``chunks``); put the class pack together; remove the files of clients no
+longer on the roster; write the manifest and ``clients.csv``. A row that
+cannot be printed is reported with its row number and name, and the others
+are still built. It prints nothing: progress goes to a callback and the
+result is a :class:`BatchReport`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import multiprocessing
-import os
-import sys
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from handouts import build, fonts, glyphs, manifest
-from handouts.errors import HandoutError, OutputError, Problem
+from handouts.chunks import ChunkResult, Entry, Occasion, Progress, Task, row_problem, run_all
+from handouts.errors import ContentError, HandoutError, OutputError, Problem
+from handouts.frontdesk import Line, write_clients
 from handouts.labels import format_date
 from handouts.models import Personal
-from handouts.output import output_name, settle, write_atomic
+from handouts.output import class_folder, client_slug, name_for, settle, write_atomic
 from handouts.project import Project
-from handouts.roster import Client, LeftOut, RowProblem, read_roster
-from handouts.stamp import (
-    Layer, PackInfo, PackItem, StampSheet, Stamper, class_pack, primer, shared_layer, stamped_handout,
-)
+from handouts.roster import Client, LeftOut, RowProblem, language, read_roster
+from handouts.pack import PackInfo, PackItem, class_pack
+from handouts.stamp import Layer, shared_layer
 
 PACK_NAME = "class-pack.pdf"
 LARGE_PRINT = "large-print"
 #: Clients per stamp sheet. Fixed (not derived from --jobs) so the pack's bytes never depend on it.
 CHUNK = 100
 
-Progress = Callable[[int, int], None]
+
+@dataclass(frozen=True, order=True)
+class LayerKey:
+    """What one shared render is made from: every client with the same key shares its pages.
+
+    The one place that says what a shared layer depends on. A choice that
+    changes the shared pages and can differ from client to client joins here
+    as a field (such as the height of a personal box that grows with the
+    client's text): entries are grouped, hashed, cached and rendered by this
+    key, so nothing else in the batch changes.
+    """
+
+    content_file: str
+    template: str
+    paper: str
+    lang: str
+    practice_log: bool
+    box_height: float  # a growing layout's personal box is as tall as its client's text
+
+
+@dataclass(frozen=True)
+class Options:
+    """What ``batch`` shares with ``build``: a row's own language, template or large print wins."""
+
+    content: str | Path = build.DEFAULT_CONTENT
+    template: str | None = None
+    paper: str | None = None
+    lang: str | None = None
+    practice_log: bool | None = None
 
 
 @dataclass
 class BatchReport:
-    """What a batch did: every client is in exactly one of built, up_to_date, left_out, failed."""
+    """What a batch did: every roster row is in exactly one of built, up_to_date, left_out, failed."""
 
     roster: Path
     out_dir: Path
@@ -52,44 +78,17 @@ class BatchReport:
     up_to_date: list[Path] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     failed: list[RowProblem] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # files of clients no longer on the roster
     pack: Path | None = None
     pack_built: bool = False
+    clients: Path | None = None  # clients.csv
+    kind: str = "CSV"
+    encoding: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One client's handout, planned: which layer, which file, and whether to write it."""
-
-    index: int
-    client: Client
-    layer: tuple
-    name: str
-    personal: Personal
-    digest: str
-    write: bool
-
-
-@dataclass(frozen=True)
-class Task:
-    """A chunk of the class in roster order: stamp each entry, write those marked, fill a sheet."""
-
-    number: int
-    entries: tuple[Entry, ...]
-    sheet: bool
-    out_dir: Path
-
-
-@dataclass
-class ChunkResult:
-    number: int
-    sheet: bytes | None = None
-    placed: list[tuple[int, int]] = field(default_factory=list)  # (entry index, sheet page)
-    written: list[int] = field(default_factory=list)
-    failed: list[tuple[int, Problem]] = field(default_factory=list)
 
 
 def build_batch(
@@ -97,6 +96,9 @@ def build_batch(
     *,
     content: str | Path = build.DEFAULT_CONTENT,
     template: str | None = None,
+    paper: str | None = None,
+    lang: str | None = None,
+    practice_log: bool | None = None,
     class_name: str | None = None,
     date: dt.date | None = None,
     out_dir: Path | None = None,
@@ -105,27 +107,31 @@ def build_batch(
     project: Project | None = None,
     progress: Progress | None = None,
 ) -> BatchReport:
-    """Build a handout for each client of ``roster`` and the class pack, into ``out_dir``."""
+    """Build a handout for each client of ``roster``, the class pack and clients.csv, into ``out_dir``.
+
+    Without ``out_dir`` the class gets a folder of its own under the studio's
+    output/, named from ``class_name`` and ``date`` (else from the roster).
+    """
     project = project or Project.discover()
-    out_dir = Path(out_dir or project.default_out_dir())
     read = read_roster(Path(roster))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}",
-                          hint="pass --out DIR with a folder you may write to") from None
-    report = BatchReport(read.file, out_dir, left_out=read.left_out)
-    report.failed += read.problems
-    plan = _Plan(project, content, template, class_name or None, date or build.today(), read.file)
+    read.require_clients()
+    date = date or build.today()
+    out_dir = Path(out_dir) if out_dir else project.default_out_dir() / class_folder(class_name, date, read.file)
+    plan = _Plan(project, Options(content, template, paper, _option_lang(lang), practice_log),
+                 class_name or None, date, read.file)
+    _make_folder(out_dir)
+    report = BatchReport(read.file, out_dir, left_out=read.left_out, failed=list(read.problems),
+                         kind=read.kind, encoding=read.encoding)
     last = manifest.load(out_dir)
     entries = [_mark(entry, last, out_dir, force) for entry in plan.entries(read.clients, report)]
-    pack_digest = manifest.digest("pack", [(entry.name, entry.digest) for entry in entries])
+    report.warnings += _foreign(entries, last, out_dir)
+    pack_digest = manifest.digest("pack", [(e.name, e.bookmark, e.digest) for e in entries])
     want_pack = bool(entries) and (force or last.pack != pack_digest or not (out_dir / PACK_NAME).is_file())
     layers = plan.layers({entry.layer for entry in entries if entry.write or want_pack}, entries, report)
     usable = [entry for entry in entries if entry.layer in layers or not (entry.write or want_pack)]
-    tasks = _tasks(usable, want_pack, out_dir)
+    tasks = _tasks(usable, want_pack, out_dir, plan.occasion)
     _forget(out_dir, last, tasks)
-    results = _run(tasks, layers, plan.font_set, jobs, progress)
+    results = run_all(tasks, layers, plan.font_set, jobs, progress)
     if tasks:
         settle(out_dir)
     by_index = {entry.index: entry for entry in usable}
@@ -135,19 +141,58 @@ def build_batch(
         report.pack_built = report.pack is not None
     elif entries:
         report.pack = out_dir / PACK_NAME
+    done = [e for e in usable if e.index not in failed]
     clean = not failed and len(usable) == len(entries)
-    done = {e.name: e.digest for e in usable if e.index not in failed}
-    if done or last.files:
-        manifest.save(out_dir, manifest.Manifest(done, pack_digest if report.pack and clean else None))
+    pages = {e.name: layers[e.layer].pages if e.layer in layers else last.pages.get(e.name) for e in done}
+    report.removed = _remove_stale(out_dir, last, {e.name for e in done} | ({PACK_NAME} if report.pack else set()))
+    manifest.save(out_dir, manifest.Manifest({e.name: e.digest for e in done},
+                                             pack_digest if report.pack and clean else None, pages))
     report.failed.sort(key=lambda failure: failure.row)
+    report.clients = write_clients(out_dir, _lines(report, entries, failed, pages))
     return report
 
 
+def _option_lang(lang: str | None) -> str | None:
+    try:
+        return language(lang) if lang else None
+    except ValueError as error:
+        raise ContentError(str(error), field="--lang", hint="use a code such as en or es, or a name such as Spanish") \
+            from None
+
+
+def _make_folder(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}",
+                          hint="pass --out DIR with a folder you may write to") from None
+
+
+def _foreign(entries: list[Entry], last: manifest.Manifest, out_dir: Path) -> list[Problem]:
+    """A warning for each file about to be replaced that no batch of this folder made."""
+    return [Problem(f"replaced {out_dir / e.name}, which no batch of this folder made", severity="warning",
+                    hint="give the batch a folder of its own with --out DIR to keep both")
+            for e in entries if e.write and e.name not in last.files and (out_dir / e.name).exists()]
+
+
 def _forget(out_dir: Path, last: manifest.Manifest, tasks: list[Task]) -> None:
-    """Until the files about to be rewritten are on disk, the manifest vouches for none of them."""
+    """Until the files about to be rewritten are on disk, the manifest vouches for none of them (still ours)."""
     rewritten = {entry.name for task in tasks for entry in task.entries if entry.write}
-    if rewritten & last.files.keys():
-        manifest.save(out_dir, manifest.Manifest({k: v for k, v in last.files.items() if k not in rewritten}))
+    if rewritten & {name for name, digest in last.files.items() if digest}:
+        files = {name: (None if name in rewritten else digest) for name, digest in last.files.items()}
+        manifest.save(out_dir, manifest.Manifest(files, None, last.pages))
+
+
+def _remove_stale(out_dir: Path, last: manifest.Manifest, current: set[str]) -> list[Path]:
+    """Files the last run of this folder made for clients no longer printed (and a pack with no one in it)."""
+    stale = [name for name in [*last.files, *([PACK_NAME] if last.files else [])] if name not in current]
+    removed = []
+    for name in stale:
+        path = out_dir / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def _collect(report: BatchReport, results: list[ChunkResult], by_index: dict, plan: "_Plan") -> set[int]:
@@ -155,47 +200,65 @@ def _collect(report: BatchReport, results: list[ChunkResult], by_index: dict, pl
     failed = {index for result in results for index, _ in result.failed}
     for result in results:
         report.failed += [plan.failure(by_index[i].client, problem) for i, problem in result.failed]
-        report.built += [report.out_dir / by_index[i].name for i in result.written]
+        report.built += [report.out_dir / by_index[i].name for i in sorted(result.written)]
     report.up_to_date = [report.out_dir / e.name for e in by_index.values() if not e.write and e.index not in failed]
     return failed
 
 
+def _lines(report: BatchReport, entries: list[Entry], failed: set[int], pages: dict) -> list[Line]:
+    """clients.csv: every roster row with a client, what became of it and why."""
+    built = {path.name for path in report.built}
+    lines = [Line(e.client.row, e.client.name, e.client.email,
+                  "built" if e.name in built else "up to date", e.layer.lang, e.layer.template, e.name,
+                  pages.get(e.name)) for e in entries if e.index not in failed and e.name in pages]
+    lines += [Line(item.row, item.name, item.email, "left out", reason=item.status) for item in report.left_out]
+    lines += [Line(item.row, item.name, item.email, "failed", reason=_reason(item.problem)) for item in report.failed]
+    return lines
+
+
+def _reason(problem: Problem) -> str:
+    text = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    return f"{text} (hint: {problem.hint})" if problem.hint else text
+
+
 def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: "_Plan", out_dir: Path) -> Path | None:
-    """The class pack from the chunks' stamp sheets (None when no one got a handout)."""
+    """The class pack from the chunks' stamps, in roster order (None when no one got a handout)."""
     keys = list(layers)
-    items, sheets = [], []
+    items = []
     for result in results:
-        if not result.sheet:
-            continue
-        for index, page in result.placed:
+        for index in sorted({*result.stamps, *result.own}):
             entry = by_index[index]
-            items.append(PackItem(keys.index(entry.layer), entry.client.name, len(sheets), page))
-        sheets.append(result.sheet)
+            items.append(PackItem(keys.index(entry.layer), entry.bookmark, result.stamps.get(index),
+                                  result.own.get(index)))
     if not items:
         return None
     first = layers[keys[items[0].layer]]
     title = " – ".join(part for part in (first.title, plan.class_name, format_date(plan.date, first.box.labels)) if part)
-    pdf = class_pack(list(layers.values()), sheets, items, PackInfo(title, plan.studio_name, first.lang))
+    pdf = class_pack(list(layers.values()), items, PackInfo(title, plan.studio_name, first.lang))
     return write_atomic(out_dir, PACK_NAME, pdf)
 
 
 class _Plan:
     """Turns roster rows into entries: layouts prepared once each, names unique, inputs hashed."""
 
-    def __init__(self, project: Project, content, template, class_name, date: dt.date, roster: Path):
-        self.project, self.content, self.template = project, content, template
+    def __init__(self, project: Project, options: Options, class_name, date: dt.date, roster: Path):
+        self.project, self.options = project, options
         self.class_name, self.date, self.roster = class_name, date, roster
+        self.occasion = Occasion(date, class_name)
         self.jobs: dict[tuple, build.Job | HandoutError] = {}  # by what rows ask for
-        self.layouts: dict[tuple, build.Job] = {}  # by what that resolves to
-        self.digests: dict[tuple, str] = {}  # a layout's inputs, hashed
+        self.layouts: dict[LayerKey, build.Job] = {}  # by what that resolves to
+        self.digests: dict[LayerKey, str] = {}  # a layer's inputs, hashed
+        self.langs: dict[str | None, str | None] = {}
         self.font_set: fonts.FontSet | None = None
         self.studio_name = ""
+        self.taken: set[str] = set()
 
-    def job(self, key: tuple) -> build.Job:
+    def job(self, lang: str | None, template: str | None) -> build.Job:
+        key = (lang, template)
         if key not in self.jobs:
-            lang, template = key
             try:
-                job = build.prepare(self.project, self.content, template=template, lang=lang)
+                job = build.prepare(self.project, self.options.content, template=template, paper=self.options.paper,
+                                    lang=self.content_lang(lang), practice_log=self.options.practice_log)
                 build.personal_box(job)
                 glyphs.check_personal(job.font_coverage, None, None, self.class_name)
                 self.font_set = build.studio_fonts(job.studio, job.studio_file)
@@ -208,57 +271,91 @@ class _Plan:
             raise found
         return found
 
+    def content_lang(self, tag: str | None) -> str | None:
+        """The content's language nearest ``tag`` ('es-MX' -> 'es' when the content is in Spanish only)."""
+        content = str(self.options.content)
+        if tag is None or content.endswith((".yaml", ".yml")) or "/" in content:
+            return tag
+        if tag not in self.langs:
+            import langcodes
+
+            available = [name.split(".", 1)[1] for name in self.project.content_ids()
+                         if name.split(".", 1)[0] == content]
+            match = langcodes.closest_supported_match(tag, available, max_distance=10) if available else None
+            self.langs[tag] = tag if tag in available else (match or tag)
+        return self.langs[tag]
+
     def entries(self, clients: list[Client], report: BatchReport) -> list[Entry]:
-        entries, taken = [], set()
+        entries = []
         for client in clients:
+            template = LARGE_PRINT if client.large_print else (client.template or self.options.template)
             try:
-                job = self.job((client.lang, LARGE_PRINT if client.large_print else (client.template or self.template)))
-                info = Personal(client=client.name, note=client.note, date=self.date, class_name=self.class_name)
+                job = self.job(client.lang or self.options.lang, template)
+                key = self.layer_key(job, self.occasion.personal(client))  # (laid out again where it is drawn)
             except HandoutError as error:
-                report.failed.append(self.failure(client, error.problems[0]))
+                report.failed.append(self.failure(client, row_problem(error.problems[0])))
                 continue
             except ValidationError as error:
                 report.failed.append(self.failure(client, Problem(error.errors()[0]["msg"])))
                 continue
-            try:
-                height = build.personal_box(job).layout(info).height
-            except HandoutError as error:
-                report.failed.append(self.failure(client, _row_problem(error.problems[0])))
-                continue
-            key = (str(job.content_file), job.template.name, job.paper, height)
-            if key not in self.layouts:
-                self.layouts[key], self.digests[key] = job, manifest.layer_digest(job)
-            name = unique_name(output_name(job.content.id, job.template.name, client.name), taken)
-            digest = manifest.digest(self.digests[key], client.name, client.note, self.date.isoformat(), self.class_name, name)
-            entries.append(Entry(len(entries), client, key, name, info, digest, True))
+            _, number = unique_name(client_slug(client.name), self.taken)
+            name = name_for(job, client.name, number)
+            bookmark = client.name if number == 1 else f"{client.name} ({number})"
+            digest = manifest.digest(self.digests[key], client.name, client.note, self.date.isoformat(),
+                                     self.class_name, name)
+            entries.append(Entry(len(entries), client, key, name, bookmark, digest, True))
         return entries
+
+    def layer_key(self, job: build.Job, personal: Personal) -> LayerKey:
+        """The shared render ``personal``'s handout is stamped on (its box's height, when the box grows)."""
+        box = build.personal_box(job)
+        glyphs.check_personal(job.font_coverage, personal.client, personal.note, personal.class_name)
+        height = box.layout(personal).height if box.style.grows else box.rect[3]
+        key = LayerKey(str(job.content_file), job.template.name, job.paper, job.lang, job.practice_log, height)
+        if key not in self.layouts:
+            self.layouts[key] = job
+            self.digests[key] = manifest.digest(manifest.layer_digest(job), dataclasses.astuple(key))
+        return key
 
     def failure(self, client: Client, problem: Problem) -> RowProblem:
         """The row's own place first; the file the problem is in (a template, the content) in the hint."""
         where = problem.where()
         hint = "; ".join(part for part in (problem.hint, f"in {where}" if where else None) if part)
         return RowProblem(client.row, client.name, Problem(problem.message, file=self.roster, line=client.row,
-                                                        field=problem.field, hint=hint or None))
+                                                        field=problem.field, hint=hint or None), client.email)
 
-    def layers(self, keys: set, entries: list[Entry], report: BatchReport) -> dict[tuple, Layer]:
-        """Render each layout's shared pages once; a layout that fails fails its rows."""
+    def layers(self, keys: set, entries: list[Entry], report: BatchReport) -> dict[LayerKey, Layer]:
+        """Render each layer's shared pages once; a layer that fails fails its rows."""
         layers = {}
         for key in sorted(keys):
             try:
-                layers[key] = shared_layer(self.layouts[key], self.digests[key], box_height=key[-1])
+                layers[key] = shared_layer(self.layouts[key], self.digests[key], box_height=key.box_height)
             except HandoutError as error:
                 report.failed += [self.failure(e.client, error.problems[0]) for e in entries if e.layer == key]
         return layers
 
 
-def unique_name(name: str, taken: set[str]) -> str:
-    """``name``, or ``name`` with -2, -3... before .pdf: the first free one (recorded in ``taken``)."""
-    stem, number, candidate = name.removesuffix(".pdf"), 1, name
-    while candidate in taken:
-        number += 1
-        candidate = f"{stem}-{number}.pdf"
-    taken.add(candidate)
-    return candidate
+def unique_name(name: str, taken: set[str]) -> tuple[str, int]:
+    """``name``, or ``name`` with -2, -3... (before .pdf), and that number (1 for none); recorded in ``taken``.
+
+    Names are claimed in roster order, so the numbers are too. The free
+    number is found by doubling then halving (the numbers a stem has taken
+    are 2..k), so a class of n namesakes costs n log n, not n squared.
+    """
+    stem, suffix = (name[:-4], ".pdf") if name.endswith(".pdf") else (name, "")
+
+    def candidate(number: int) -> str:
+        return name if number == 1 else f"{stem}-{number}{suffix}"
+
+    low, high = 1, 1
+    while candidate(high) in taken:
+        low, high = high, high * 2
+    while high - low > 1:  # candidate(low) is taken, candidate(high) is free
+        middle = (low + high) // 2
+        low, high = (middle, high) if candidate(middle) in taken else (low, middle)
+    number = high if candidate(low) in taken else low
+    taken.add(candidate(number))
+    return candidate(number), number
 
 
 def _mark(entry: Entry, last: manifest.Manifest, out_dir: Path, force: bool) -> Entry:
@@ -266,102 +363,11 @@ def _mark(entry: Entry, last: manifest.Manifest, out_dir: Path, force: bool) -> 
     return replace(entry, write=force or not last.current(out_dir, entry.name, entry.digest))
 
 
-def _tasks(entries: list[Entry], want_pack: bool, out_dir: Path) -> list[Task]:
+def _tasks(entries: list[Entry], want_pack: bool, out_dir: Path, occasion: Occasion) -> list[Task]:
     """Chunks of consecutive entries, keeping only what has something to do."""
     tasks = []
     for start in range(0, len(entries), CHUNK):
         chunk = tuple(e for e in entries[start:start + CHUNK] if want_pack or e.write)
         if chunk:
-            tasks.append(Task(start // CHUNK, chunk, want_pack, out_dir))
+            tasks.append(Task(start // CHUNK, chunk, want_pack, out_dir, occasion))
     return tasks
-
-
-_worker_layers: dict[tuple, Layer] = {}
-
-
-def _start_worker(layers: dict[tuple, Layer], font_set: fonts.FontSet | None) -> None:
-    _worker_layers.update(layers)
-    if font_set:
-        fonts.use(font_set)
-
-
-def _worker(task: Task) -> ChunkResult:
-    return run_chunk(task, _worker_layers)
-
-
-def run_chunk(task: Task, layers: dict[tuple, Layer], tick: Callable[[int], None] | None = None) -> ChunkResult:
-    """Stamp one chunk: each client's box is laid out once, painted on the pack's sheet and on
-    the sheet their file is cut from (a sheet of their own if their box needs more than the primer)."""
-    result = ChunkResult(task.number)
-    pack = StampSheet() if task.sheet else None
-    files = StampSheet(primer(layers[task.entries[0].layer].coverage))
-    to_write: list[tuple[Entry, int]] = []
-    for entry in task.entries:
-        layer = layers[entry.layer]
-        try:
-            story = layer.layout(entry.personal)
-            if entry.write and files.fits_primer(story):
-                to_write.append((entry, files.add(layer, story)))
-            elif entry.write:
-                _write(task, entry, stamped_handout(layer, story, entry.client.name), result)
-        except HandoutError as error:
-            result.failed.append((entry.index, _row_problem(error.problems[0])))
-        else:
-            if pack:
-                result.placed.append((entry.index, pack.add(layer, story)))
-    result.sheet = pack.finish() if pack and pack.pages else None
-    if to_write:
-        stamper = Stamper(files.finish())
-        try:
-            for entry, page in to_write:
-                _write(task, entry, stamper.handout(layers[entry.layer], page, entry.client.name), result)
-                if tick:
-                    tick(1)
-        finally:
-            stamper.close()
-    if tick:
-        tick(len(task.entries) - len(to_write))
-    return result
-
-
-def _write(task: Task, entry: Entry, pdf: bytes, result: ChunkResult) -> None:
-    try:
-        # One fsync per file would cost more than the stamping: the batch settles them all at the end.
-        write_atomic(task.out_dir, entry.name, pdf, durable=False)
-    except HandoutError as error:
-        result.failed.append((entry.index, error.problems[0]))
-    else:
-        result.written.append(entry.index)
-
-
-def _row_problem(problem: Problem) -> Problem:
-    """Name the roster's column, not the option a single build would have had (--class-name is batch's too)."""
-    columns = {"--client": "name", "--note": "note"}
-    return replace(problem, field=columns[problem.field]) if problem.field in columns else problem
-
-
-def _run(tasks: list[Task], layers: dict, font_set, jobs: int | None, progress: Progress | None) -> list[ChunkResult]:
-    """Run the chunks in this process (one job, or one chunk) or in a pool of processes."""
-    total = sum(len(task.entries) for task in tasks)
-    done = 0
-
-    def advance(count: int = 1) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress(done, total)
-
-    advance(0)
-    workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    if workers <= 1:
-        return [run_chunk(task, layers, advance) for task in tasks]
-    # fork: workers start with the fonts parsed and the modules imported (spawn would redo both).
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    results = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(layers, font_set)) as pool:
-        futures = {pool.submit(_worker, task): task for task in tasks}
-        for future in as_completed(futures):
-            results.append(future.result())
-            advance(len(futures[future].entries))
-    return sorted(results, key=lambda result: result.number)

@@ -12,14 +12,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, art, branding, cache, fit, fitting, fonts, glyphs, personal, render, rmlguard
+from handouts import __version__, art, branding, cache, fit, fitting, fonts, glyphs, manifest, personal, render, rmlguard
 from handouts.check import check_file
 from handouts.content import load_studio, picture_fields, picture_problems
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
 from handouts.labels import format_date, load_labels
 from handouts.markup import cited_ids, strip
 from handouts.models import Content, Personal, Studio
-from handouts.output import output_name, write_atomic
+from handouts.output import name_for, write_atomic
 from handouts.project import Project
 from handouts.templating import Template, find_template, point_at_template, render_rml
 
@@ -186,7 +186,7 @@ def context(job: Job, personal_info: Personal | None, *, box_height: float | Non
         "format_date": lambda date: format_date(date, job.labels),
         "cited": lambda texts: [ref for text in texts for ref in cited_ids(text)],
         "meta": {
-            "filename": output_name(content.id, job.template.name),
+            "filename": name_for(job),
             "title": title,
             "author": studio.name,
             "subject": strip(content.subtitle or content.summary),
@@ -378,9 +378,14 @@ def build_handout(
     if any(value is not None for value in (client, note, class_name)) or date:
         glyphs.check_personal(job.font_coverage, client, note, class_name)
         personal_info = _personal(client, note, class_name, date or today())
-    name = output_name(job.content.id, job.template.name, client)
+    name = name_for(job, client)
     out_dir = out_dir or project.default_out_dir()
     rml = out_dir / (name.removesuffix(".pdf") + ".rml") if keep_rml else None
     rendered = render_pdf(job, personal_info, keep_rml=rml)
+    made_from = {"content": str(job.content_file.resolve()), "studio": str(job.studio_file.resolve()),
+                 "client": client, "note": note, "class": class_name,
+                 "date": personal_info.date.isoformat() if personal_info else None}
+    replaced = manifest.replacing(out_dir, name, made_from)
     path = write_atomic(out_dir, name, rendered.pdf)
-    return Built(path, rendered.pages, tuple(job.warnings) + tuple(fit_warnings(job, rendered)), rml)
+    manifest.remember(out_dir, name, made_from)
+    return Built(path, rendered.pages, tuple(job.warnings) + tuple(fit_warnings(job, rendered)) + tuple(replaced), rml)

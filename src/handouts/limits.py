@@ -40,3 +40,19 @@ MAX_SVG_POINTS = 14_400
 MAX_FONT_BYTES = 50_000_000
 #: Largest file kept in the on-disk cache, in bytes.
 MAX_CACHE_BYTES = 50_000_000
+#: A roster file (CSV or workbook) in bytes: 5000 clients with long notes take about 2 MB.
+MAX_ROSTER_BYTES = 16 * 1024 * 1024
+#: Rows of a roster, the header included: a class, or a whole studio's week, is far fewer.
+MAX_ROSTER_ROWS = 20_000
+#: Cells in one row: booking exports carry 10 to 60 columns.
+MAX_ROSTER_COLUMNS = 256
+#: Characters in one cell: a note of a page; longer is a pasted document.
+MAX_ROSTER_CELL_CHARS = 10_000
+#: Cells in a sheet's used area (rows x columns), which a workbook reader allocates in full.
+MAX_WORKBOOK_CELLS = 2_000_000
+#: Bytes of one part of a workbook once unzipped (a sheet, the shared strings).
+MAX_WORKBOOK_PART_BYTES = 64 * 1024 * 1024
+#: Shared strings in a workbook: every distinct text of every sheet, each stored once.
+MAX_WORKBOOK_SHARED_STRINGS = 200_000
+#: Our own record files in an output folder (what each file was made from).
+MAX_MANIFEST_BYTES = 32 * 1024 * 1024

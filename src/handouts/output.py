@@ -9,8 +9,10 @@ removes what it left (see :func:`remove_stale`).
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import hashlib
+import inspect
 import os
 import re
 import socket
@@ -27,18 +29,45 @@ from handouts.project import file_kind, safe_output_path
 #: Windows device names: a file called CON.pdf cannot be opened there.
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 MAX_SLUG = 60
+#: Which transliterator slugify uses, named (where it can be): left to choose, it tries to import the
+#: optional ``unidecode`` on every call (10 times the cost of a slug), and could pick another one on
+#: another machine, where the same name would get another slug.
+_SLUG_OPTIONS = {"backend": "text-unidecode"} if "backend" in inspect.signature(slugify).parameters else {}
 
 
 def client_slug(name: str) -> str:
     """An ASCII, file-safe slug for a client's name ('Zoë Łukasz' -> 'zoe-lukasz')."""
-    slug = slugify(name, max_length=MAX_SLUG, word_boundary=True) or "client"
+    slug = slugify(name, max_length=MAX_SLUG, word_boundary=True, **_SLUG_OPTIONS) or "client"
     return f"{slug}-client" if slug in RESERVED else slug
 
 
-def output_name(content_id: str, template: str, client: str | None = None) -> str:
-    """``<content-id>-<template>[-<client-slug>].pdf``."""
-    parts = [content_id, template] + ([client_slug(client)] if client else [])
-    return "-".join(parts) + ".pdf"
+def output_name(content_id: str, *, lang: str, template: str, paper: str, practice_log: bool = False,
+                client: str | None = None, number: int = 1) -> str:
+    """``<content-id>.<lang>.<template>.<paper>[.log][.<client-slug>[-<number>]].pdf``: every choice that changes
+    the bytes. ``number`` tells namesakes in one class apart (Ana García, Ana García (2): ``ana-garcia-2``).
+
+    Two builds into one folder that differ in language, template, paper,
+    practice log or client never share a name. The parts are joined with dots,
+    which none of them holds, so a name reads back into its parts; the
+    language is lower-cased so that no two names differ only in case (a
+    Windows or macOS folder would take them for one file).
+    """
+    parts = [content_id, lang.lower(), template, paper] + (["log"] if practice_log else [])
+    parts += [client_slug(client) + (f"-{number}" if number > 1 else "")] if client else []
+    return ".".join(parts) + ".pdf"
+
+
+def class_folder(class_name: str | None, date: dt.date, roster: Path) -> str:
+    """A class's own folder under output/: its name and date ('tuesday-6-pm-mat-2026-12-01'), else the roster's."""
+    if class_name:
+        return f"{slugify(class_name, max_length=MAX_SLUG, word_boundary=True, **_SLUG_OPTIONS) or 'class'}-{date}"
+    return slugify(Path(roster).stem, max_length=MAX_SLUG, word_boundary=True, **_SLUG_OPTIONS) or "class"
+
+
+def name_for(job, client: str | None = None, number: int = 1) -> str:
+    """The output name of a prepared build (``build.Job``), for a client or for everyone."""
+    return output_name(job.content.id, lang=job.lang, template=job.template.name, paper=job.paper,
+                       practice_log=job.practice_log, client=client, number=number)
 
 
 #: This machine, in our temporary files' names (an output folder may be shared over a network).

@@ -40,11 +40,11 @@ def write_pngs(pdf: bytes, out_dir: Path, stem: str, *, scale: float = 1.5, page
 def preview_handout(job, out_dir: Path, *, scale: float = 1.5, pages: int | None = None) -> list[Path]:
     """Render a prepared build (``build.prepare``) and write a PNG of each page.
 
-    Named like the PDF would be (``<content-id>-<template>-p<N>.png``), so a
+    Named like the PDF would be (``<content-id>.<lang>.<template>.<paper>-p<N>.png``), so a
     preview sits beside the handout it shows. Nothing but the pictures is written.
     """
     from handouts.build import render_pdf
-    from handouts.output import output_name
+    from handouts.output import name_for
 
-    stem = output_name(job.content.id, job.template.name).removesuffix(".pdf")
+    stem = name_for(job).removesuffix(".pdf")
     return write_pngs(render_pdf(job).pdf, out_dir, stem, scale=scale, pages=pages)

@@ -1,25 +1,28 @@
-"""Class rosters: our own CSV columns, and studio-software exports as they come.
+"""Class rosters: our own columns, and studio-software exports as they come.
 
-A roster is a table with a header row, read from CSV (UTF-8 with or without
-a BOM, CRLF or LF, ``,`` ``;`` or tab) or from an Excel ``.xlsx`` sheet.
-Header names are matched without regard to case, spaces, underscores or
-punctuation, through aliases for what booking systems call the same thing
-("Client Name", "Guest", "E-mail", "Booking Status"...); other columns are
-ignored. Rows keep the number a spreadsheet shows them at (the header is row
-1), so every message points at a row the user can find. Cancelled, no-show
-and waitlisted bookings are left out and counted; a row that cannot be
-printed is reported and skipped, and the others still print.
+A roster is a table with a header row (read by ``tables``: CSV in any common
+encoding, or a workbook, whatever the file is called). Header names are
+matched without regard to case, spaces, underscores or punctuation, through
+aliases for what booking systems call the same thing ("Client Name",
+"Guest", "E-mail", "Booking Status"...); other columns are ignored and
+listed. Rows keep the number a spreadsheet shows them at (the header is row
+1), so every message points at a row the user can find. A booking whose
+status is one of ``LEFT_OUT`` (cancelled, no-show, waitlisted...) is left out
+and listed; a row that cannot be printed is reported and skipped, and the
+others still print. Languages are read by code or by name, in any case
+(``ES``, ``es-MX``, ``Spanish``, ``Español``), with langcodes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from handouts.errors import ContentError, Problem
+from handouts.tables import read_table
+from handouts.terminal import shown
 
 #: Our field -> the header names (normalised: lower-case letters and digits) that mean it.
 ALIASES = {
@@ -38,14 +41,26 @@ ALIASES = {
                "signinstatus"],
 }
 _FIELD_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+#: What each of our fields means, for ``handouts roster``.
+MEANING = {
+    "first_name": "first name", "last_name": "last name", "name": "client's name", "email": "e-mail (clients.csv)",
+    "lang": "handout language", "template": "layout", "large_print": "large-print layout",
+    "note": "teacher's note", "status": "booking status",
+}
 
-#: Statuses (letters only) of people who will not be in the room.
-LEFT_OUT = ("cancel", "noshow", "waitlist", "waitinglist", "standby")
+#: Booking statuses (normalised, whole values) of people who will not be in the room, and why.
+LEFT_OUT = {
+    **dict.fromkeys(["cancelled", "canceled", "cancel", "cancellation", "latecancel", "latecancelled",
+                     "latecanceled", "latecancellation", "earlycancel", "earlycancelled", "earlycanceled"],
+                    "cancelled"),
+    **dict.fromkeys(["noshow", "noshowed", "absent", "didnotattend", "dna"], "no-show"),
+    **dict.fromkeys(["waitlist", "waitlisted", "waitinglist", "onwaitlist", "onwaitinglist"], "waitlisted"),
+    **dict.fromkeys(["standby", "onstandby"], "standby"),
+}
 YES = {"1", "yes", "y", "true", "t", "x", "on", "✓", "✔", "si", "sí", "ja", "oui"}
 NO = {"", "0", "no", "n", "false", "f", "off"}
 MAX_NOTE = 600  # far beyond any box; a longer cell is a pasted document, not a note
 
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _TEMPLATE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -69,6 +84,7 @@ class LeftOut:
     row: int
     name: str
     status: str
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,16 +94,34 @@ class RowProblem:
     row: int
     name: str
     problem: Problem
+    email: str | None = None
 
 
 @dataclass
 class Roster:
-    """What a roster file holds: clients to print, bookings left out, rows that are wrong."""
+    """What a roster file holds: clients to print, bookings left out, rows that are wrong, and how it was read."""
 
     file: Path
     clients: list[Client] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    kind: str = "CSV"
+    encoding: str | None = None  # for text: the encoding assumed
+    delimiter: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # our field -> the header that gave it
+    ignored: list[str] = field(default_factory=list)  # headers that mean nothing to us
+
+    def require_clients(self) -> None:
+        """A roster with no one to print is an error that says why (and lists what was wrong with its rows)."""
+        if self.clients:
+            return
+        parts = [f"{len(self.left_out)} left out"] if self.left_out else []
+        parts += [f"{len(self.problems)} with a problem"] if self.problems else []
+        why = f": {' and '.join(parts)}" if parts else ": it has a header and no rows"
+        error = ContentError(f"the roster has no clients to print{why}", file=self.file,
+                             hint="export the class's bookings again, with its clients in it")
+        error.problems += [problem.problem for problem in self.problems]
+        raise error
 
 
 def normalise_header(text: str) -> str:
@@ -96,19 +130,21 @@ def normalise_header(text: str) -> str:
 
 
 def read_roster(path: Path) -> Roster:
-    """Read a CSV or .xlsx roster; problems with single rows are collected, not raised.
+    """Read a roster; problems with single rows are collected, not raised.
 
     Raises ContentError only when the file as a whole cannot be used (missing,
-    not UTF-8, no header, no name column).
+    not a file, too big, not a table, no header, no name column).
     """
     path = Path(path)
-    if not path.is_file():
-        raise ContentError("roster file not found", file=path, hint="check the path")
-    rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
-    header_row, header = next(((number, cells) for number, cells in rows if any(c.strip() for c in cells)), (1, []))
+    table = read_table(path)
+    header_row, header = next(((number, cells) for number, cells in table.rows if any(c.strip() for c in cells)),
+                              (1, []))
     columns = _columns(path, header_row, header)
-    roster = Roster(path)
-    for number, cells in rows:
+    roster = Roster(path, kind=table.kind, encoding=table.encoding, delimiter=table.delimiter,
+                    columns={name: header[index].strip() for name, index in columns.items()},
+                    ignored=[title.strip() for index, title in enumerate(header)
+                             if title.strip() and index not in columns.values()])
+    for number, cells in table.rows:
         if number <= header_row or not any(c.strip() for c in cells):
             continue
         values = {name: (cells[index].strip() if index < len(cells) else "") for name, index in columns.items()}
@@ -124,93 +160,72 @@ def _columns(path: Path, row: int, header: list[str]) -> dict[str, int]:
         if name and name not in columns:
             columns[name] = index
     if not ({"name", "first_name", "last_name"} & columns.keys()):
+        found = ", ".join(shown(h, 40) for h in header[:12] if h.strip()) or "nothing"
         raise ContentError(
             "the roster has no name column", file=path, line=row,
             hint="name a column first_name and last_name, or name (also understood: First Name, "
-                 f"Client Name, Guest, Member...); found: {', '.join(h for h in header if h) or 'nothing'}",
+                 f"Client Name, Guest, Member...); found: {found}",
         )
     return columns
+
+
+def left_out_reason(status: str) -> str | None:
+    """'Late Cancel' -> 'cancelled'; 'Not cancelled', 'Booked' or '' -> None (the client prints)."""
+    return LEFT_OUT.get(normalise_header(status))
 
 
 def _add_row(roster: Roster, number: int, values: dict[str, str]) -> None:
     name = " ".join(values.get("name", "").split())
     if not name:
         name = " ".join(" ".join((values.get("first_name", ""), values.get("last_name", ""))).split())
+    email = values.get("email") or None
     status = values.get("status", "")
-    if status and any(word in normalise_header(status) for word in LEFT_OUT):
-        roster.left_out.append(LeftOut(number, name, status))
+    if left_out_reason(status):
+        roster.left_out.append(LeftOut(number, name, status, email))
         return
 
     def problem(message: str, field: str | None = None, hint: str | None = None) -> None:
         roster.problems.append(RowProblem(number, name, Problem(message, file=roster.file, line=number,
-                                                                field=field, hint=hint)))
+                                                                field=field, hint=hint), email))
 
     if not name:
         return problem("row has no client name", hint="fill in the name, or delete the row")
-    lang = values.get("lang") or None
-    if lang and not _LANG.match(lang):
-        return problem(f"'{lang}' is not a language code", "lang", "use a code such as en, es or pt-BR")
+    lang = None
+    if values.get("lang"):
+        try:
+            lang = language(values["lang"])
+        except ValueError as error:
+            return problem(str(error), "lang", "use a code such as en, es or pt-BR, or a name such as Spanish")
     template = values.get("template", "").lower() or None
     if template and not _TEMPLATE.match(template):
-        return problem(f"'{template}' is not a template name", "template", "see `handouts templates`")
+        return problem(f"'{shown(template, 40)}' is not a template name", "template", "see `handouts templates`")
     large = values.get("large_print", "").casefold()
     if large not in YES | NO:
-        return problem(f"'{values['large_print']}' is not yes or no", "large_print", "write yes or leave it empty")
+        return problem(f"'{shown(values['large_print'], 40)}' is not yes or no", "large_print",
+                       "write yes or leave it empty")
     note = " ".join(values.get("note", "").split()) or None
     if note and len(note) > MAX_NOTE:
         return problem(f"the note is {len(note)} characters long", "note", "keep a note to two or three lines")
-    roster.clients.append(Client(number, name, values.get("email") or None, lang, template, large in YES, note))
+    roster.clients.append(Client(number, name, email, lang, template, large in YES, note))
 
 
-def _decode(path: Path, data: bytes) -> str:
+@lru_cache(maxsize=256)
+def language(value: str) -> str:
+    """A language code or name, in any case, as a BCP 47 tag: 'ES' -> 'es', 'es_MX' -> 'es-MX', 'Español' -> 'es'.
+
+    Raises ValueError, in words, for text that is neither.
+    """
+    import langcodes
+
+    text = value.strip()
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ContentError(
-            "the roster is not UTF-8 text", file=path, line=line,
-            hint="save it again as 'CSV UTF-8', or as an .xlsx workbook",
-        ) from None
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """Each record with its row number (a quoted line break stays inside its row)."""
-    try:
-        text = _decode(path, path.read_bytes())
-    except OSError as exc:
-        raise ContentError(f"cannot read the roster: {exc.strerror}", file=path) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return list(enumerate(reader, start=1))
-    except csv.Error as exc:
-        raise ContentError(f"the roster is not valid CSV: {exc}", file=path, line=reader.line_num) from None
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """The first sheet's rows as text, numbered as Excel numbers them."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise ContentError(f"cannot read the workbook: {exc}", file=path,
-                           hint="save the roster from Excel as .xlsx, or as CSV UTF-8") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        return [(number, [_cell_text(value) for value in row]) for number, row in enumerate(rows, start=sheet.min_row)]
-    finally:
-        book.close()
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        tag = langcodes.standardize_tag(text)
+    except ValueError:
+        try:
+            tag = str(langcodes.find(text)) if len(text) <= 64 else ""
+        except LookupError:
+            tag = ""
+    found = langcodes.Language.get(tag) if tag else None
+    if not (found and found.is_valid() and re.fullmatch("[a-z]{2,3}", found.language or "") and found.language != "und"):
+        raise ValueError(f"'{shown(text, 40)}' is not a language code or name")
+    return tag

@@ -2,40 +2,46 @@
 
 Every handout of a class is the same pages plus one personal box, which sits
 in a fixed place and never moves the shared text. So a batch renders the
-shared pages once per layout (through the normal RML pipeline, the box's
-area kept clear) and draws each client's box with the very code a single
-build uses (``personal.Box``), on a sheet of stamps: one page per client.
+shared pages once per layer (through the normal RML pipeline, the box's area
+kept clear) and draws each client's box with the very code a single build
+uses (``personal.Box``), on a sheet of stamps: one page per client.
 
 A client's file is the shared pages with their sheet page laid over page 1
-as a form XObject. Client sheets embed ASCII and a fixed set of accented
-letters first (``PRIMER``), so a box comes out the same (same fonts, same
-content stream) on whichever sheet it is drawn, and a file is cut from the
-sheet by swapping one stream: about a millisecond. The class pack goes one
-step further: each shared page is one form XObject drawn on every client's
-page, and the pack's stamps share one small font subset, so the pack grows
-by about a kilobyte per client. PDFs are put together with pikepdf (qpdf),
-which copies streams without decoding them.
+as a form XObject, and one font subset per face for both. A sheet first
+draws, in each face the box uses, the characters the shared pages use in
+that face in the order of their codes (``Layer.seeds``, read from the
+pages' own ToUnicode maps), then ASCII and a fixed set of accented letters
+(``PRIMER``). So on any sheet of a layer the box's text has the codes it
+would have in the shared pages' font, and the sheet's subset holds all the
+shared pages need: in a client's file the sheet's font replaces the shared
+pages' one (a file as small as one built alone, give or take the primer's
+letters), a file is cut from the sheet by swapping one stream (about a
+millisecond), and it comes out the same on whichever sheet it was drawn:
+byte-identical to the file built alone. PDFs are put together with pikepdf
+(qpdf), which copies streams without decoding them.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name
+from pikepdf import Array, Name
 
-from handouts import __version__, build, cache, fonts, glyphs, personal
+from handouts import build, cache, fonts, glyphs, personal
 
-#: Resource names of the stamp (in a client's file) and of a shared page (in the pack).
+#: Resource name of the stamp in a client's file.
 STAMP = "/HandoutStamp"
-SHARED = "/HandoutPage"
+#: The faces a personal box is set in: their fonts are the ones a sheet and the shared pages share.
+BOX_FACES = (fonts.STYLES["regular"], fonts.STYLES["bold"])
 
 
 @dataclass(frozen=True)
 class Layer:
-    """The pages a class shares for one content, template, language and paper."""
+    """The pages a class shares for one ``batch.LayerKey``, and what its stamps need."""
 
     pdf: bytes
     pages: int
@@ -44,11 +50,16 @@ class Layer:
     lang: str
     title: str
     coverage: glyphs.Glyphs
+    seeds: dict[str, str] = field(default_factory=dict)  # PostScript face name -> characters in code order
 
     def layout(self, info: personal.Personal) -> personal.Laid:
         """A client's box laid out, after the checks a single build makes (glyphs, fit)."""
         glyphs.check_personal(self.coverage, info.client, info.note, info.class_name)
         return self.box.layout(info)
+
+    def sheet(self) -> "StampSheet":
+        """A new sheet of stamps whose fonts match these pages' (see the module's docstring)."""
+        return StampSheet(primer(self.coverage), self.seeds)
 
 
 def shared_layer(job: build.Job, inputs: str | None = None, box_height: float | None = None) -> Layer:
@@ -70,7 +81,8 @@ def shared_layer(job: build.Job, inputs: str | None = None, box_height: float | 
             known = (_save(pdf, pack=True), rendered.pages)
         if inputs:
             cache.store("layers", inputs, {"pdf": base64.b64encode(known[0]).decode("ascii"), "pages": known[1]})
-    return Layer(*known, box, job.template.page_size(job.paper), job.lang, job.content.title, job.font_coverage)
+    return Layer(*known, box, job.template.page_size(job.paper), job.lang, job.content.title, job.font_coverage,
+                 seeds(known[0]))
 
 
 def _cached(inputs: str | None) -> tuple[bytes, int] | None:
@@ -81,14 +93,15 @@ def _cached(inputs: str | None) -> tuple[bytes, int] | None:
         return None
 
 
-#: Letters and marks beyond ASCII that names and notes in European languages use. A client
-#: sheet embeds them all up front (ASCII comes anyway), so its font subset is the same
-#: whoever is on it: see ``StampSheet``. At most 160, to stay in one subset of 256 codes.
+#: Letters and marks beyond ASCII that names and notes in European languages use. A sheet
+#: embeds them all up front (ASCII comes anyway), so its font subset is the same whoever is
+#: on it: see ``StampSheet``.
 PRIMER = (
     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
     "ĀāĂăĄąĆćČčĎďĐđĒēĖėĘęĚěĞğĪīĮįİıŁłŃńŇňŐőŒœŘřŚśŞşŠšŢţŤťŪūŮůŰűŲųŹźŻżŽž"
     "‘’“”–—…•·€¡¿«»°"
 )
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{4,8})>")
 
 
 def primer(coverage: glyphs.Glyphs) -> str:
@@ -96,36 +109,93 @@ def primer(coverage: glyphs.Glyphs) -> str:
     return "".join(char for char in PRIMER if ord(char) in coverage.body)
 
 
-class StampSheet:
-    """A ReportLab document of personal boxes, one page each, sharing one font subset.
+def seeds(pdf: bytes) -> dict[str, str]:
+    """For each box face, the characters beyond ASCII the pages use, in the order of their codes.
 
-    A sheet given a ``primer`` first draws it on a page of its own, so the
-    subset holds ASCII and the primer in a fixed order: any box whose text
-    stays within them (``fits_primer``) comes out as the same content stream
-    over the same fonts, on whichever sheet it is drawn. That is what lets
-    many clients' files be cut from one sheet and still be byte-identical to
-    a file built alone.
+    Drawn first on a sheet, they get the same codes there as in the pages
+    (ReportLab hands out codes in the order of first use), so one font
+    subset serves both. Read from ReportLab's own ToUnicode maps.
+    """
+    wanted = {_face_name(face) for face in BOX_FACES}
+    subsets: dict[str, dict[int, str]] = {}
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for font in _fonts(document):
+            prefix, _, face = str(font.get("/BaseFont", "")).lstrip("/").partition("+")
+            if face in wanted and "/ToUnicode" in font:
+                codes = {int(code, 16): chr(int(point, 16))
+                         for code, point in _BFCHAR.findall(font.ToUnicode.read_bytes())}
+                subsets.setdefault(face, {})[_subset_number(prefix)] = "".join(
+                    char for code, char in sorted(codes.items())
+                    if not (char == "\0" or (code == 32 and char == " ") or ("\x20" <= char < "\x80" and ord(char) == code)))
+    return {face: "".join(found[number] for number in sorted(found)) for face, found in subsets.items()}
+
+
+def _face_name(face: str) -> str:
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.getFont(face).face.name.decode("latin-1")
+
+
+def _subset_number(prefix: str) -> int:
+    """ReportLab's subset tags: AAAAAA, AAAAAB, ... (digits written as letters, I and H skipped as in SUBSETN)."""
+    digits = "ABCDEFGIJK"
+    return int("".join(str(digits.index(letter)) for letter in prefix)) if prefix and set(prefix) <= set(digits) else 0
+
+
+def _resources(owners: list):
+    """Every resource dictionary of ``owners`` (pages, forms) and of the forms they draw, each once."""
+    seen, stack = set(), list(owners)
+    while stack:
+        owner = stack.pop()
+        if owner.is_indirect:
+            if owner.objgen in seen:
+                continue
+            seen.add(owner.objgen)
+        resources = owner.get("/Resources")
+        if isinstance(resources, pikepdf.Dictionary):
+            yield resources
+            stack += [form for form in resources.get("/XObject", {}).values() if isinstance(form, pikepdf.Stream)]
+
+
+def _fonts(document: pikepdf.Pdf):
+    """Every font dictionary the pages use, their forms' included."""
+    for resources in _resources([page.obj for page in document.pages]):
+        fonts_here = resources.get("/Font")
+        if isinstance(fonts_here, pikepdf.Dictionary):
+            yield from fonts_here.values()
+
+
+class StampSheet:
+    """A ReportLab document of personal boxes, one page each, with fonts matched to a layer's.
+
+    Its first page draws, in each box face, the layer's ``seeds`` and then
+    the ``primer``, so the subset holds the layer's characters with the
+    layer's codes, then ASCII and the primer in a fixed order. Any box whose
+    text stays within them (``fits_primer``) comes out as the same content
+    stream over the same fonts, on whichever sheet it is drawn.
     """
 
-    def __init__(self, primer: str = "") -> None:
+    def __init__(self, primer: str = "", seeds: dict[str, str] | None = None) -> None:
         from reportlab.pdfgen.canvas import Canvas
 
         self._buffer = io.BytesIO()
         # The body font from the start: a canvas otherwise names Helvetica, which is never embedded.
         self._canvas = Canvas(self._buffer, invariant=1, pageCompression=1, initialFontName=fonts.STYLES["regular"])
         self.pages = 0
-        self.primer = primer
-        if primer:
-            for face in (fonts.STYLES["regular"], fonts.STYLES["bold"]):
+        seeds = seeds or {}
+        drawn = [seeds.get(_face_name(face), "") for face in BOX_FACES]
+        self.known = set(primer) | set.intersection(*(set(text) for text in drawn))
+        if primer or any(drawn):
+            for face, seed in zip(BOX_FACES, drawn):
                 self._canvas.setFont(face, 10)
-                self._canvas.drawString(0, 0, primer)
+                self._canvas.drawString(0, 0, seed + primer)
             self._canvas.showPage()
             self.pages = 1
 
     def fits_primer(self, laid: personal.Laid) -> bool:
-        """True when every character of the laid-out box is ASCII or in the primer, in the body faces."""
+        """True when every character of the laid-out box is ASCII, in the primer or in the seeds."""
         text = "".join(flowable.text for flowable in laid.story)
-        return fonts.FALLBACK not in text and all(ord(char) < 128 or char in self.primer for char in text)
+        return fonts.FALLBACK not in text and all(ord(char) < 128 or char in self.known for char in text)
 
     def add(self, layer: Layer, laid: personal.Laid) -> int:
         """Paint a box laid out by ``layer.layout``; return its page index."""
@@ -143,14 +213,20 @@ class StampSheet:
 class Stamper:
     """Clients' files from one sheet of stamps: the shared pages with a box on page 1.
 
-    Each layer's pages are opened once, with the sheet's fonts copied in and a
-    form XObject drawn over page 1; for each client only that form's content
-    stream is replaced (the page of the sheet, as it is) and the file saved.
+    Each layer's pages are opened once, with the sheet's fonts put in place of
+    theirs and a form XObject drawn over page 1; for each client only that
+    form's content stream is replaced (the page of the sheet, as it is) and
+    the file saved.
     """
 
     def __init__(self, sheet: bytes):
         self._sheet = pikepdf.open(io.BytesIO(sheet))
         self._open: dict[int, tuple[pikepdf.Pdf, pikepdf.Object]] = {}
+
+    def stamp(self, page: int) -> tuple[bytes, bytes]:
+        """The stamp on ``page`` as it is stored: its encoded bytes and its filter (for the class pack)."""
+        contents = self._sheet.pages[page].obj.Contents
+        return contents.read_raw_bytes(), contents.get(Name.Filter).unparse()
 
     def handout(self, layer: Layer, page: int, client: str) -> bytes:
         """The file of the client whose box is on ``page`` of the sheet."""
@@ -166,6 +242,7 @@ class Stamper:
         if id(layer) not in self._open:
             pdf = pikepdf.open(io.BytesIO(layer.pdf))
             form = pdf.copy_foreign(self._sheet.pages[page].as_form_xobject())
+            use_fonts([page.obj for page in pdf.pages], form.Resources.Font)
             first = pdf.pages[0]
             first.add_resource(form, Name.XObject, Name(STAMP))
             first.contents_add(b"q\n", prepend=True)
@@ -179,98 +256,28 @@ class Stamper:
         self._sheet.close()
 
 
-def stamped_handout(layer: Layer, story: personal.Laid, client: str) -> bytes:
-    """One client's handout on a sheet of its own (for a box with characters beyond the primer)."""
-    sheet = StampSheet(primer(layer.coverage))
+def use_fonts(owners: list, replacements: pikepdf.Dictionary) -> None:
+    """Point every font resource of ``owners`` (pages, forms) whose subset a sheet also has at the sheet's,
+    which holds the same characters with the same codes, and more."""
+    by_name = {str(font.BaseFont): font for font in replacements.values()}
+    for resources in list(_resources(owners)):
+        fonts_here = resources.get("/Font")
+        if isinstance(fonts_here, pikepdf.Dictionary):
+            for key, font in list(fonts_here.items()):
+                if str(font.get("/BaseFont", "")) in by_name:
+                    fonts_here[key] = by_name[str(font.BaseFont)]
+
+
+def stamped_handout(layer: Layer, story: personal.Laid, client: str) -> tuple[bytes, bytes, int]:
+    """A client's handout on a sheet of its own (a box with characters beyond the primer), that sheet and page."""
+    sheet = layer.sheet()
     page = sheet.add(layer, story)
-    stamper = Stamper(sheet.finish())
+    data = sheet.finish()
+    stamper = Stamper(data)
     try:
-        return stamper.handout(layer, page, client)
+        return stamper.handout(layer, page, client), data, page
     finally:
         stamper.close()
-
-
-@dataclass(frozen=True)
-class PackItem:
-    """One handout in a class pack: its layer, its bookmark, and where its stamp is."""
-
-    layer: int
-    bookmark: str
-    sheet: int
-    page: int
-
-
-@dataclass(frozen=True)
-class PackInfo:
-    title: str
-    author: str
-    lang: str
-
-
-class _SharedForms:
-    """Each shared page of each layer as one form XObject in the pack, made on first use."""
-
-    def __init__(self, pack: pikepdf.Pdf, layers: list[Layer]):
-        self.pack, self.layers, self._made = pack, layers, {}
-
-    def __getitem__(self, layer: int) -> list[tuple[pikepdf.Object, pikepdf.Object, pikepdf.Object]]:
-        """(form, resources, content stream that draws it) for each page of ``layer``."""
-        if layer not in self._made:
-            draw = self.pack.make_indirect(pikepdf.Stream(self.pack, f"q {SHARED} Do Q\n".encode()))
-            with pikepdf.open(io.BytesIO(self.layers[layer].pdf)) as source:
-                forms = [self.pack.copy_foreign(page.as_form_xobject()) for page in source.pages]
-            self._made[layer] = [
-                (form, self.pack.make_indirect(Dictionary(XObject=Dictionary({SHARED: form}))), draw)
-                for form in forms
-            ]
-        return self._made[layer]
-
-
-def class_pack(layers: list[Layer], sheets: list[bytes], items: list[PackItem], info: PackInfo) -> bytes:
-    """Every handout in order, a bookmark each, each starting on a front side in duplex."""
-    pack = pikepdf.new()
-    shared = _SharedForms(pack, layers)
-    opened = [pikepdf.open(io.BytesIO(sheet)) for sheet in sheets]
-    fonts_of: dict[int, pikepdf.Object] = {}  # each sheet's font dictionary, copied once
-    count = 0
-    try:
-        with pack.open_outline() as outline:
-            for item in items:
-                size = layers[item.layer].page_size
-                if count % 2:
-                    pack.add_blank_page(page_size=size)
-                    count += 1
-                stamp = opened[item.sheet].pages[item.page].obj
-                if item.sheet not in fonts_of:
-                    fonts_of[item.sheet] = pack.copy_foreign(stamp.Resources.Font)
-                pages = _add_handout(pack, shared[item.layer], pack.copy_foreign(stamp.Contents),
-                                     fonts_of[item.sheet], size)
-                outline.root.append(pikepdf.OutlineItem(item.bookmark, Array([pages[0], Name.Fit])))
-                count += len(pages)
-        pack.Root.PageMode = Name.UseOutlines
-        pack.Root.Lang = pikepdf.String(info.lang)
-        pack.docinfo[Name.Title] = info.title
-        pack.docinfo[Name.Author] = info.author
-        pack.docinfo[Name.Creator] = f"studio-handouts {__version__}"
-        return _save(pack, pack=True)
-    finally:
-        for sheet in opened:
-            sheet.close()
-
-
-def _add_handout(pack: pikepdf.Pdf, shared: list, stamp: pikepdf.Object, stamp_fonts: pikepdf.Object,
-                 size: tuple[float, float]) -> list[pikepdf.Object]:
-    """Page 1 draws the first shared form, then the stamp; later pages draw theirs. Returns the pages."""
-    media = Array([0, 0, *size])
-    form, _, draw = shared[0]
-    pages = [Dictionary(Type=Name.Page, MediaBox=media, Contents=Array([draw, stamp]),
-                        Resources=Dictionary(Font=stamp_fonts, XObject=Dictionary({SHARED: form})))]
-    pages += [Dictionary(Type=Name.Page, MediaBox=media, Resources=resources, Contents=draw)
-              for _, resources, draw in shared[1:]]
-    pages = [pack.make_indirect(page) for page in pages]
-    for page in pages:
-        pack.pages.append(pikepdf.Page(page))
-    return pages
 
 
 def _save(pdf: pikepdf.Pdf, *, pack: bool = False) -> bytes:

@@ -1,50 +1,64 @@
-"""``handouts batch``: a personalised handout for each client of a class, and the class pack."""
+"""``handouts batch``: a personalised handout for each client of a class, the class pack and clients.csv."""
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from handouts.cli.common import (
-    DateOpt, OutOpt, TemplateOpt, app, complete_content, current_project, fail, problem_record, report, state,
+    ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt, app, current_project, fail, problem_record,
+    report, state, warn,
 )
 
-SHOWN = 5  # left-out rows named in the summary; the rest are counted
+SHOWN = 5  # left-out and failed clients named on the terminal for each line; the rest are counted
 
 
 @app.command()
 def batch(
-    roster: Annotated[Path, typer.Argument(help="Class roster: CSV (UTF-8) or .xlsx, with a header row.",
-                                           dir_okay=False, show_default=False)],
-    content: Annotated[Optional[str], typer.Option(
-        "--content", "-c", help="Content id or YAML path; default: constructive-rest.",
-        autocompletion=complete_content)] = None,
+    roster: Annotated[Path, typer.Argument(metavar="ROSTER", show_default=False,
+                                           help="Class roster: CSV (any common encoding), .xlsx, .xls or .ods, "
+                                                "with a header row.")],
+    content: ContentArg = None,
+    content_option: Annotated[Optional[str], typer.Option("--content", "-c", hidden=True)] = None,
     template: TemplateOpt = None,
+    paper: PaperOpt = None,
+    lang: LangOpt = None,
+    practice_log: PracticeLogOpt = None,
     class_name: Annotated[Optional[str], typer.Option(
-        "--class-name", help="Printed beside the date, e.g. 'Tuesday 6 pm Mat'.")] = None,
+        "--class-name", help="Printed beside the date, e.g. 'Tuesday 6 pm Mat'; also names the class's folder.")] = None,
     date: DateOpt = None,
-    out: OutOpt = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", file_okay=False, help="Output folder; default: the class's own folder under output/.")] = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Worker processes; default: one per core.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every handout, even those up to date.")] = False,
 ) -> None:
-    """Build one handout per client of ROSTER, and class-pack.pdf to send to the printer.
+    """Build one handout per client of ROSTER, class-pack.pdf for the printer and clients.csv for the front desk.
 
-    Rows whose status says cancelled, no-show, waitlist or standby are left
-    out. A row that cannot be printed is reported with its row number and the
-    others are still built; the exit code is then 1. Handouts whose inputs
-    have not changed since the last run are kept (--force rebuilds them).
+    Without --out the class gets a folder of its own under output/, named from
+    --class-name and --date (else from the roster's name). A row's own
+    language, template or large print wins over --lang and --template. Rows
+    whose status is cancelled, no-show, waitlisted or standby are left out. A
+    row that cannot be printed is reported with its row number and name, the
+    others are still built, and the exit code is 1. Handouts whose inputs have
+    not changed since the last run are kept (--force rebuilds them).
     """
     from handouts.batch import build_batch
     from handouts.build import DEFAULT_CONTENT
     from handouts.errors import HandoutError
 
+    if content and content_option:
+        raise typer.BadParameter("give the content once, as CONTENT or --content", param_hint="'--content'")
+    # A shell starts a background job with Ctrl-C ignored; a batch is still stopped by SIGINT sent to it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with _progress() as progress:
             result = build_batch(
-                roster, content=content or DEFAULT_CONTENT, template=template, class_name=class_name,
+                roster, content=content or content_option or DEFAULT_CONTENT, template=template,
+                paper=paper.value if paper else None, lang=lang, practice_log=practice_log, class_name=class_name,
                 date=date.date() if date else None, out_dir=out, jobs=jobs, force=force,
                 project=current_project(), progress=progress,
             )
@@ -85,44 +99,79 @@ class _progress:
             self.bar.stop()
 
 
+def shown_path(path: Path) -> str:
+    """A path as short as it can be said: relative to the current folder when inside it."""
+    from handouts.terminal import shown
+
+    try:
+        return shown(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return shown(path)
+
+
 def _summary(result) -> None:
-    """The counts, who was left out, and the failed rows with their reasons (one line per reason)."""
+    """The counts, who was left out, the failed rows with their clients and reasons, where the files are."""
     from rich.console import Console
 
+    from handouts.terminal import shown
+
+    if not state["json"]:
+        warn(result.warnings)
     if state["json"] or state["quiet"]:
         for failure in result.failed:
-            typer.secho(f"error: {failure.problem}", err=True, fg=typer.colors.RED)
+            typer.secho(f"error: {shown(failure.problem, 2000)}", err=True, fg=typer.colors.RED)
     if state["json"]:
         _json(result)
         return
     if state["quiet"]:
         return
-    console = Console(soft_wrap=False)
+    console = Console(soft_wrap=False, highlight=False, markup=False, emoji=False)
+    read_as = f" ({result.kind}{', ' + result.encoding if result.encoding else ''})"
+    # Lines that hold paths are not wrapped by Rich (an absolute path would break the line in two).
+    console.print(f"{shown_path(result.roster)}{read_as} -> {shown_path(result.out_dir)}", soft_wrap=True)
     console.print(_counts(result))
     if result.failed:
         console.print(_failures(result.failed))
     if result.pack:
-        console.print(f"class pack: {result.pack}" + ("" if result.pack_built else " (up to date)"), highlight=False)
+        console.print(f"class pack: {shown_path(result.pack)}" + ("" if result.pack_built else " (up to date)"),
+                      soft_wrap=True)
+    if result.clients:
+        console.print(f"who gets which file: {shown_path(result.clients)}", soft_wrap=True)
+
+
+def _names(people, limit: int = SHOWN) -> str:
+    """'Bob Smith (row 6), Kim Lee (row 19) and 71 more'."""
+    from handouts.terminal import shown
+
+    named = [f"{shown(person.name or '(no name)', 60)} (row {person.row})" for person in people[:limit]]
+    more = len(people) - limit
+    return ", ".join(named) + (f" and {more} more (all in clients.csv)" if more > 0 else "")
 
 
 def _counts(result):
     from rich.table import Table
+    from rich.text import Text
 
-    left = [f"row {item.row} {item.name} ({item.status})" for item in result.left_out]
-    table = Table(title=f"{result.roster.name} -> {result.out_dir}", title_justify="left")
+    table = Table(show_header=True)
     table.add_column("")
     table.add_column("handouts", justify="right")
-    table.add_column("rows", overflow="fold")
+    table.add_column("clients", overflow="fold")
     table.add_row("built", str(len(result.built)), "")
     table.add_row("up to date", str(len(result.up_to_date)), "")
-    table.add_row("left out", str(len(left)), "; ".join(left[:SHOWN]) + (" ..." if len(left) > SHOWN else ""))
-    table.add_row("failed", str(len(result.failed)), "", style="red" if result.failed else None)
+    table.add_row("left out", str(len(result.left_out)), Text(_names(result.left_out)))
+    table.add_row("failed", str(len(result.failed)), Text(_names(result.failed)), style="red" if result.failed else None)
+    if result.removed:
+        table.add_row("removed", str(len(result.removed)), Text("no longer on the roster: " +
+                                                                ", ".join(p.name for p in result.removed[:SHOWN])))
     return table
 
 
 def _failures(failures):
-    """Rows that failed for the same reason share a line: 'rows 4, 7-9 | 4 clients | reason'."""
+    """Rows that failed for the same reason share a line, each with its client: '3 Jo Park, 8 Lu Wang | reason'."""
     from rich.table import Table
+    from rich.text import Text
+
+    from handouts.terminal import shown
 
     reasons: dict[str, list] = {}
     for failure in failures:
@@ -130,23 +179,11 @@ def _failures(failures):
         reason = (f"{problem.field}: " if problem.field else "") + problem.message
         reasons.setdefault(reason + (f" (hint: {problem.hint})" if problem.hint else ""), []).append(failure)
     table = Table(title="failed rows", title_justify="left")
-    for column in ("row", "client", "reason"):
-        table.add_column(column, overflow="fold")
+    table.add_column("rows and clients", overflow="fold")
+    table.add_column("reason", overflow="fold")
     for reason, group in reasons.items():
-        who = group[0].name if len(group) == 1 else f"{len(group)} clients"
-        table.add_row(_ranges([failure.row for failure in group]), who, reason)
+        table.add_row(Text(_names(group)), Text(shown(reason, 400)))
     return table
-
-
-def _ranges(rows: list[int]) -> str:
-    """[3, 4, 5, 9] -> '3-5, 9'."""
-    spans: list[list[int]] = []
-    for row in sorted(rows):
-        if spans and row == spans[-1][1] + 1:
-            spans[-1][1] = row
-        else:
-            spans.append([row, row])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _json(result) -> None:
@@ -154,5 +191,9 @@ def _json(result) -> None:
     outputs += [{"path": path, "status": "up to date"} for path in result.up_to_date]
     if result.pack:
         outputs.append({"path": result.pack, "status": "built" if result.pack_built else "up to date"})
-    report("batch", outputs, left_out=[vars(item) for item in result.left_out],
-           failed=[{"row": f.row, "client": f.name, **problem_record(f.problem)} for f in result.failed])
+    if result.clients:
+        outputs.append({"path": result.clients, "status": "built"})
+    report("batch", outputs, warnings=result.warnings, left_out=[vars(item) for item in result.left_out],
+           failed=[{"row": f.row, "client": f.name, "email": f.email, **problem_record(f.problem)}
+                   for f in result.failed],
+           removed=[str(path) for path in result.removed], roster={"kind": result.kind, "encoding": result.encoding})

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import (
-    ContentArg, DateOpt, LangOpt, OutOpt, PaperOpt, TemplateOpt, app, current_project, detail, fail, report,
+    ContentArg, DateOpt, LangOpt, OutOpt, PaperOpt, PracticeLogOpt, TemplateOpt, app, current_project, detail, fail,
+    report,
 )
 
 
@@ -22,11 +23,7 @@ def build(
     class_name: Annotated[Optional[str], typer.Option(
         "--class-name", help="The class, printed in the personal box, e.g. 'Tuesday 6 pm Mat'.")] = None,
     date: DateOpt = None,
-    practice_log: Annotated[
-        Optional[bool],
-        typer.Option("--practice-log/--no-practice-log",
-                     help="Add a page to log a week of practice; default from studio.yaml.", show_default=False),
-    ] = None,
+    practice_log: PracticeLogOpt = None,
     out: OutOpt = None,
     keep_rml: Annotated[
         bool, typer.Option("--keep-rml", help="Also write the rendered RML beside the PDF (kept when the build fails).")

@@ -105,6 +105,11 @@ TemplateOpt = Annotated[
 PaperOpt = Annotated[Optional[PaperSize], typer.Option("--paper", help="Paper size; default from studio.yaml.")]
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Content language (BCP 47), e.g. en or es.")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder; default output/.", file_okay=False)]
+PracticeLogOpt = Annotated[
+    Optional[bool],
+    typer.Option("--practice-log/--no-practice-log",
+                 help="Add a page to log a week of practice; default from studio.yaml.", show_default=False),
+]
 DateOpt = Annotated[
     Optional[dt.datetime],
     typer.Option("--date", formats=["%Y-%m-%d"], help="Date printed on the handout (YYYY-MM-DD); default today."),
