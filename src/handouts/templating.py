@@ -64,6 +64,8 @@ class TemplateInfo(Strict):
     fixed_pages: int | None = Field(default=None, ge=1, description="Exact page count, or none")
     max_pages: int | None = Field(default=None, ge=1, description="Most pages the layout may take")
     personal_box: Box | None = None
+    printing: str | None = Field(default=None, description="The label saying how to print it: both sides, "
+                                 "which edge to flip, fold or cut (e.g. print_trifold)")
 
 
 class Template:

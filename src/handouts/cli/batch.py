@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import (
-    DateOpt, OutOpt, TemplateOpt, app, complete_content, current_project, fail, problem_record, report, state,
+    DateOpt, OutOpt, TemplateOpt, app, cell, complete_content, current_project, fail, report, say, state,
 )
 
 SHOWN = 5  # left-out rows named in the summary; the rest are counted
@@ -45,7 +45,7 @@ def batch(
         with _progress() as progress:
             result = build_batch(
                 roster, content=content or DEFAULT_CONTENT, template=template, class_name=class_name,
-                date=date.date() if date else None, out_dir=out, jobs=jobs, force=force,
+                date=date, out_dir=out, jobs=jobs, force=force,
                 project=current_project(), progress=progress,
             )
     except HandoutError as error:
@@ -91,7 +91,7 @@ def _summary(result) -> None:
 
     if state["json"] or state["quiet"]:
         for failure in result.failed:
-            typer.secho(f"error: {failure.problem}", err=True, fg=typer.colors.RED)
+            say(f"error: {failure.problem}", color=typer.colors.RED)
     if state["json"]:
         _json(result)
         return
@@ -102,20 +102,20 @@ def _summary(result) -> None:
     if result.failed:
         console.print(_failures(result.failed))
     if result.pack:
-        console.print(f"class pack: {result.pack}" + ("" if result.pack_built else " (up to date)"), highlight=False)
+        say(f"class pack: {result.pack}" + ("" if result.pack_built else " (up to date)"), err=False)
 
 
 def _counts(result):
     from rich.table import Table
 
     left = [f"row {item.row} {item.name} ({item.status})" for item in result.left_out]
-    table = Table(title=f"{result.roster.name} -> {result.out_dir}", title_justify="left")
+    table = Table(title=cell(f"{result.roster.name} -> {result.out_dir}"), title_justify="left")
     table.add_column("")
     table.add_column("handouts", justify="right")
     table.add_column("rows", overflow="fold")
     table.add_row("built", str(len(result.built)), "")
     table.add_row("up to date", str(len(result.up_to_date)), "")
-    table.add_row("left out", str(len(left)), "; ".join(left[:SHOWN]) + (" ..." if len(left) > SHOWN else ""))
+    table.add_row("left out", str(len(left)), cell("; ".join(left[:SHOWN]) + (" ..." if len(left) > SHOWN else "")))
     table.add_row("failed", str(len(result.failed)), "", style="red" if result.failed else None)
     return table
 
@@ -134,7 +134,7 @@ def _failures(failures):
         table.add_column(column, overflow="fold")
     for reason, group in reasons.items():
         who = group[0].name if len(group) == 1 else f"{len(group)} clients"
-        table.add_row(_ranges([failure.row for failure in group]), who, reason)
+        table.add_row(_ranges([failure.row for failure in group]), cell(who), cell(reason))
     return table
 
 
@@ -150,9 +150,10 @@ def _ranges(rows: list[int]) -> str:
 
 
 def _json(result) -> None:
-    outputs = [{"path": path, "status": "built"} for path in result.built]
-    outputs += [{"path": path, "status": "up to date"} for path in result.up_to_date]
+    outputs = [{"path": path, "kind": "pdf", "status": "built"} for path in result.built]
+    outputs += [{"path": path, "kind": "pdf", "status": "up to date"} for path in result.up_to_date]
     if result.pack:
-        outputs.append({"path": result.pack, "status": "built" if result.pack_built else "up to date"})
-    report("batch", outputs, left_out=[vars(item) for item in result.left_out],
-           failed=[{"row": f.row, "client": f.name, **problem_record(f.problem)} for f in result.failed])
+        outputs.append({"path": result.pack, "kind": "pack", "status": "built" if result.pack_built else "up to date"})
+    report("batch", outputs, errors=[failure.problem for failure in result.failed], ok=result.ok,
+           details={"left_out": [vars(item) for item in result.left_out],
+                    "failed": [{"row": failure.row, "client": failure.name} for failure in result.failed]})
