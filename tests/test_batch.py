@@ -288,7 +288,7 @@ def test_cli_xlsx_json_and_up_to_date(tmp_path):
     record = json.loads(second.stdout)
     assert [(Path(o["path"]).name, o["status"]) for o in record["outputs"]] == [
         ("constructive-rest-classic-ana-garcia.pdf", "up to date"), (PACK_NAME, "up to date")]
-    assert record["left_out"] == [{"row": 3, "name": "Bob Smith", "status": "Standby"}]
+    assert record["details"]["left_out"] == [{"row": 3, "name": "Bob Smith", "status": "Standby"}]
 
 
 def test_cli_roster_problems_are_one_line(tmp_path):

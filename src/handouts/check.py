@@ -231,7 +231,7 @@ def _grades(located: LocatedData, lang: str, studio: Studio | None, severity: st
             problems.append(_problem(
                 located, path, f"{scale.describe(reading.score)} is {way} {limit:g} in the {name}{hardest}",
                 f"split long sentences and use shorter, everyday words; or {change} {scale.setting} "
-                f"in studio.yaml (now {limit:g})", severity,
+                f"in studio.yaml, now {limit:g}", severity,
             ))
     return problems
 

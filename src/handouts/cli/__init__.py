@@ -25,9 +25,9 @@ def main() -> None:
     except KeyboardInterrupt:  # before a command runs (Commands handles it once one does)
         import sys
 
-        from handouts.cli.group import INTERRUPTED
+        from handouts.cli.group import interrupted
 
-        print(INTERRUPTED, file=sys.stderr)
+        interrupted()
         sys.exit(130)
 
 

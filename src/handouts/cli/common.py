@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 
 from handouts import __version__
-from handouts.cli.group import Commands, command_name as group_command_name
+from handouts.cli.group import Commands
 from handouts.cli.options import (  # noqa: F401  (the shared options, for the command modules)
     ContentArg, DateOpt, LangOpt, OutFileOpt, OutOpt, PaperOpt, StrictOpt, TemplateOpt, complete_content,
     complete_template,
@@ -126,7 +126,7 @@ def note(text: str) -> None:
 
 def command_name() -> str:
     """The running command as typed after ``handouts`` (``build``, ``templates show``)."""
-    return group_command_name(typer.get_current_context(silent=True))
+    return state["command"]
 
 
 PROBLEM_FIELDS = ("severity", "file", "line", "column", "field", "message", "hint")

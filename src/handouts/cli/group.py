@@ -37,7 +37,11 @@ PANEL = "Global options (before or after the command)"
 
 
 def _remember(ctx: typer.Context, param: typer.CallbackParam, value):
-    """Keep a global option's value wherever it was given; one left out changes nothing."""
+    """Keep a global option's value wherever it was given; one left out changes nothing.
+
+    Every command's context passes here, the innermost last: it names the running command.
+    """
+    state["command"] = command_name(ctx)
     if value in (None, False) or ctx.resilient_parsing:
         return value
     state[param.name] = value
@@ -114,7 +118,7 @@ class Commands(Group):
             typer.secho(f"error: {shown(error.format_message(), 1000)}", err=True, fg=typer.colors.RED)
             code = 1
         except (typer.Abort, KeyboardInterrupt):
-            typer.secho(INTERRUPTED, err=True)
+            interrupted()
             code = 130
         code = code if isinstance(code, int) else 0
         if standalone_mode:
@@ -134,12 +138,17 @@ class Commands(Group):
         except (typer.Exit, USAGE_ERROR):
             raise
         except (typer.Abort, KeyboardInterrupt):  # Ctrl-C, also at a prompt (which turns it into Abort)
-            typer.secho(INTERRUPTED, err=True)
+            interrupted()
             raise typer.Exit(130) from None
         except HandoutError as error:
             raise fail(error) from None
         except Exception as error:  # a bug: say where, not what (its values may hold clients' names)
             raise internal_error(error) from None
+
+
+def interrupted() -> None:
+    """Ctrl-C's line; at a terminal on a line of its own (the cursor stands after the ^C it echoed)."""
+    typer.echo(("\n" if sys.stderr.isatty() else "") + INTERRUPTED, err=True)
 
 
 def usage_error(error, args: list[str]) -> int:

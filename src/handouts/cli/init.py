@@ -24,6 +24,21 @@ def parse_color(text: str) -> str:
                           "write six hex digits, e.g. #1F4E5F (a colour picker shows them)") from None
 
 
+def parse_studio_name(text: str) -> str:
+    """The studio's name as it will print: some text, and no control characters (a stray escape key)."""
+    import unicodedata
+
+    from handouts.terminal import shown
+
+    name = " ".join(text.split())
+    if not name:
+        raise OptionError("is empty", 'give the name printed on every handout, e.g. --name "Harbour Light Movement"')
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise OptionError(f"'{shown(name)}' holds a control character, which cannot be printed",
+                          "type the name again, without the stray key")
+    return name
+
+
 def _ask(question: str, default: str, parse: Callable[[str], str]) -> str:
     """Ask at the terminal until the answer reads; a wrong one is told as the option's error would be."""
     while True:
@@ -37,7 +52,8 @@ def _ask(question: str, default: str, parse: Callable[[str], str]) -> str:
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="The studio folder to create or complete.", metavar="DIR")] = Path("."),
-    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Your studio's name, printed on every handout.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", parser=parse_studio_name,
+                                                help="Your studio's name, printed on every handout.")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", metavar="letter|a4", parser=parse_paper,
                                                  help="Paper size, letter or a4 (default letter).")] = None,
     color: Annotated[
@@ -52,7 +68,7 @@ def init(
         raise OutputError(f"{folder} is a file, not a folder", hint="give a new or existing folder, e.g. handouts init my-studio")
     if sys.stdin.isatty() and sys.stdout.isatty():
         # Ask only a person at a terminal, never a script or CI.
-        name = name or typer.prompt("Studio name", default=default_name(folder))
+        name = name or _ask("Studio name", default_name(folder), parse_studio_name)
         paper = paper or _ask("Paper size (letter or a4)", "letter", parse_paper)
         color = color or _ask("Main colour (hex)", "#1F4E5F", parse_color)
     done = init_studio(folder, name=name or default_name(folder), paper=paper or "letter", color=color)

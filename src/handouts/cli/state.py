@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-DEFAULTS: dict = {"debug": False, "project": None, "quiet": False, "verbose": False, "json": False, "open": False}
+DEFAULTS: dict = {"command": "", "debug": False, "project": None, "quiet": False, "verbose": False, "json": False, "open": False}
 state: dict = dict(DEFAULTS)

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from handouts.cli.common import (
-    ContentArg, LangOpt, OutOpt, PaperOpt, TemplateOpt, app, complete_template, current_project, report, state,
+    ContentArg, LangOpt, OutOpt, PaperOpt, TemplateOpt, app, command_name, complete_template, current_project, report,
+    state,
 )
 from handouts.cli.group import Group
 from handouts.cli.options import OptionError, parse_name
@@ -81,7 +82,7 @@ def list_templates() -> None:
     project = current_project()
     records = [_record(find_template(project, name), project) for name in template_names(project)]
     lines = None if state["json"] else _one_line_each(records)
-    report("templates list", [], lines=lines, details={"templates": records})
+    report(command_name(), [], lines=lines, details={"templates": records})
 
 
 def _one_line_each(records: list[dict]) -> list[str]:
