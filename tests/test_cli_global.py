@@ -191,11 +191,13 @@ def test_ctrl_c_at_an_init_prompt_in_a_terminal(tmp_path):
     import os
     import pty
     import select
+    import signal
     import sys
     import time
 
     pid, fd = pty.fork()
-    if pid == 0:  # the child: handouts init at a terminal
+    if pid == 0:  # the child: handouts init at a terminal, Ctrl-C not ignored (as a batch job would have it)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.chdir(tmp_path)
         os.execv(sys.executable, [sys.executable, "-m", "handouts", "init", "studio"])
     output, deadline = b"", time.monotonic() + 60
