@@ -113,7 +113,7 @@ class Commands(Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except USAGE_ERROR as error:
-            code = usage_error(error, args)
+            code = usage_error(error, args, self)
         except CLICK_ERROR as error:
             typer.secho(f"error: {shown(error.format_message(), 1000)}", err=True, fg=typer.colors.RED)
             code = 1
@@ -151,17 +151,17 @@ def interrupted() -> None:
     typer.echo(("\n" if sys.stderr.isatty() else "") + INTERRUPTED, err=True)
 
 
-def usage_error(error, args: list[str]) -> int:
+def usage_error(error, args: list[str], root) -> int:
     """Print a usage error as one line (and a JSON record with --json); exit code 2."""
     if type(error).__name__ == "NoArgsIsHelpError":
         typer.echo(error.ctx.get_help())
         return 0
-    problem = usage_problem(error, args)
+    problem = usage_problem(error, args, root)
     typer.secho(f"error: {shown(problem, 1000)}", err=True, fg=typer.colors.RED)
     if state["json"] or "--json" in args:
         from handouts.cli.common import record
 
-        typer.echo(json.dumps(record(command_name(error.ctx), errors=[problem]), ensure_ascii=False))
+        typer.echo(json.dumps(record(_typed(root, args, error.ctx), errors=[problem]), ensure_ascii=False))
     return 2
 
 
@@ -181,10 +181,22 @@ def _option_name(param) -> str:
     return max(opts, key=len) if opts else str(param.name)
 
 
-def usage_problem(error, args: list[str]) -> Problem:
+def _typed(root, args: list[str], ctx=None) -> str:
+    """The command a usage error belongs to: its context's, else the command words in ``args``."""
+    if ctx is not None:
+        return command_name(ctx)
+    names, group = [], root
+    for arg in args:
+        sub = getattr(group, "commands", {}).get(arg)
+        if sub is not None:
+            names.append(arg)
+            group = sub
+    return " ".join(names)
+
+
+def usage_problem(error, args: list[str], root) -> Problem:
     """What a click usage error means, said as a content error is: the option, what is wrong, the fix."""
-    ctx = getattr(error, "ctx", None)
-    command = ctx.command_path if ctx else "handouts"
+    command = " ".join(["handouts", _typed(root, args, getattr(error, "ctx", None))]).strip()
     help_hint = f"`{command} -h` lists what it takes"
     kind = type(error).__name__
     param = getattr(error, "param", None)
