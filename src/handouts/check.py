@@ -104,7 +104,10 @@ def _editorial(checking: Checking) -> list[Problem]:
     for item in checking.checked:
         if item.located is not None and isinstance(item.located.data, dict):
             lang = item.content.lang if item.content else str(item.located.get(("lang",), "en"))
-            problems += editorial.file_problems(item.located, lang, checking.project)
+            told = {problem.field for problem in item.problems}
+            # A view the schema already faults for its sources: is not told twice.
+            problems += [problem for problem in editorial.file_problems(item.located, lang, checking.project)
+                         if f"{problem.field}.sources" not in told]
     return problems
 
 

@@ -114,13 +114,13 @@ def _reference_details(located: LocatedData) -> list[Problem]:
         if not dated:
             problems.append(_warning(
                 located, ("references", index), f"reference '{name}' has no year",
-                "add year: (a web page or leaflet: date:, as printed on it)" if has_parts
+                "add year:, or for a web page or leaflet its date: as printed on it" if has_parts
                 else "add the year to its text, or give the reference by its parts with year:"))
         missing = [part for part in ("volume", "pages") if ref.get("journal") and not ref.get(part)]
         if missing:
             problems.append(_warning(
                 located, ("references", index, "journal"), f"journal article '{name}' has no {' and no '.join(missing)}",
-                f"add {' and '.join(part + ':' for part in missing)} from the article's record (PubMed, the journal's page)"))
+                f"add {' and '.join(part + ':' for part in missing)} from the article's record, e.g. on PubMed"))
     return problems
 
 

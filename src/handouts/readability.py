@@ -61,7 +61,7 @@ class Scale:
 
 GRADE = Scale("reading grade", "reading_grade_max", 8.0, higher_is_easier=False)
 INFLESZ = Scale("INFLESZ ease", "reading_ease_min", 55.0, higher_is_easier=True, bands=(
-    (0, "muy difícil: very hard"), (40, "algo difícil: somewhat hard"), (55, "normal"),
+    (float("-inf"), "muy difícil: very hard"), (40, "algo difícil: somewhat hard"), (55, "normal"),
     (65, "bastante fácil: fairly easy"), (80, "muy fácil: very easy"),
 ))
 #: Languages with a formula of their own (the rest that Pyphen knows get GRADE).
