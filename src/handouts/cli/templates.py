@@ -24,6 +24,8 @@ templates_app = typer.Typer(cls=Group, help="List the layouts, show one with a t
 app.add_typer(templates_app, name="templates")
 
 THUMBNAIL_SCALE = 0.6
+#: Columns the description keeps in `handouts templates` before a long title is cut.
+DESCRIPTION_ROOM = 18
 
 
 def _pages(info) -> str:
@@ -86,21 +88,22 @@ def list_templates() -> None:
 
 
 def _one_line_each(records: list[dict]) -> list[str]:
-    """A header and a line per template; the description is cut to the terminal's width."""
+    """A header and a line per template, as wide as the terminal: long titles and descriptions are cut."""
     import shutil
 
     rows = [("name", "title", "pages", "papers", "description")]
     rows += [(r["name"] + (" (studio)" if r["studio"] else ""), r["title"], r["pages"], ", ".join(r["papers"]),
               r["description"]) for r in records]
     rows = [tuple(shown(value) for value in row) for row in rows]
-    widths = [max(len(row[column]) for row in rows) for column in range(4)]
-    room = shutil.get_terminal_size((80, 24)).columns - sum(widths) - 2 * len(widths)
-    lines = []
-    for row in rows:
-        text = "  ".join(value.ljust(width) for value, width in zip(row, widths)) + "  "
-        description = row[4] if len(row[4]) <= room else row[4][:max(room - 1, 0)].rstrip() + "…"
-        lines.append((text + description).rstrip())
-    return lines
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    room = shutil.get_terminal_size((80, 24)).columns - 2 * 4 - widths[0] - widths[2] - widths[3]
+    widths[1] = min(widths[1], max(len("title"), room - DESCRIPTION_ROOM))  # the description keeps some room
+    widths[4] = max(room - widths[1], len("description"))
+    return ["  ".join(_cut(value, width).ljust(width) for value, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(width - 1, 0)].rstrip() + "…"
 
 
 @templates_app.command("show")
