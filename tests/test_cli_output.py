@@ -26,6 +26,15 @@ def terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
 
 
+def studio_template(studio_dir, name: str, meta: str):
+    """A studio layout of its own: the built-in classic one under another name and template.yaml."""
+    folder = studio_dir / "templates" / name
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text(meta, encoding="utf-8")
+    (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}', encoding="utf-8")
+    return folder
+
+
 def test_out_naming_a_pdf_writes_exactly_that_file(tmp_path):
     target = tmp_path / "for-the-front-desk.PDF"
     result = runner.invoke(app, ["build", "--client", "Zoë Łukasz", "--out", str(target)])
@@ -88,11 +97,7 @@ def test_every_fixed_layout_names_a_label_both_catalogues_have():
 
 
 def test_a_printing_label_that_does_not_exist_is_an_error_at_template_yaml(studio_dir, tmp_path):
-    folder = studio_dir / "templates" / "folded"
-    folder.mkdir(parents=True)
-    (folder / "template.yaml").write_text("title: Folded\ndescription: A folded sheet.\nprinting: print_folded\n",
-                                          encoding="utf-8")
-    (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}', encoding="utf-8")
+    folder = studio_template(studio_dir, "folded", "title: Folded\ndescription: A folded sheet.\nprinting: print_folded\n")
     with pytest.raises(TemplateError) as error:
         build_handout(project=Project(root=studio_dir), template="folded", out_dir=tmp_path / "out")
     problem = error.value.problems[0]
@@ -109,12 +114,8 @@ def test_templates_show_tells_how_to_print(tmp_path):
 
 def test_templates_fit_80_columns_one_line_each(monkeypatch, studio_dir):
     monkeypatch.setenv("COLUMNS", "80")
-    folder = studio_dir / "templates" / "wide-and-wordy"
-    folder.mkdir(parents=True)
-    (folder / "template.yaml").write_text(
-        "title: A studio layout with a long title\ndescription: " + "A description that goes on and on. " * 6 + "\n",
-        encoding="utf-8")
-    (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}', encoding="utf-8")
+    studio_template(studio_dir, "wide-and-wordy", "title: A studio layout with a long title\ndescription: "
+                    + "A description that goes on and on. " * 6 + "\n")
     result = runner.invoke(app, ["--project", str(studio_dir), "templates"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -128,10 +129,7 @@ def test_templates_fit_80_columns_one_line_each(monkeypatch, studio_dir):
 
 
 def test_a_title_with_escapes_is_shown_not_obeyed(studio_dir):
-    folder = studio_dir / "templates" / "sneaky"
-    folder.mkdir(parents=True)
-    (folder / "template.yaml").write_text('title: "Red \\e[31mtitle"\ndescription: "Bell \\a"\n', encoding="utf-8")
-    (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}', encoding="utf-8")
+    studio_template(studio_dir, "sneaky", 'title: "Red \\e[31mtitle"\ndescription: "Bell \\a"\n')
     result = runner.invoke(app, ["--project", str(studio_dir), "templates"])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout

@@ -68,11 +68,17 @@ def test_the_limits_come_from_studio_yaml(studio_dir):
     assert readability.limit_for(studio, "en") == (GRADE, 8.0)
 
 
-def test_a_hard_spanish_block_is_a_warning_in_a_build_and_an_error_in_check(tmp_path):
-    file = DATA / "dificil.es.yaml"
-    built = runner.invoke(app, ["--project", str(ROOT), "build", str(file), "--out", str(tmp_path)])
+def built_with_one_warning(file, out) -> tuple[str, str]:
+    """Build ``file``: it must be written, with one warning; the path printed and the warning."""
+    built = runner.invoke(app, ["--project", str(ROOT), "build", str(file), "--out", str(out)])
     assert built.exit_code == 0, built.output
     [warning] = built.stderr.splitlines()
+    return built.stdout.strip(), warning
+
+
+def test_a_hard_spanish_block_is_a_warning_in_a_build_and_an_error_in_check(tmp_path):
+    file = DATA / "dificil.es.yaml"
+    _, warning = built_with_one_warning(file, tmp_path)
     assert warning.startswith(f"warning: {file}:5:1: summary: INFLESZ ease -31.2 (muy difícil: very hard) "
                               "is below 55 in the summary; hardest: \"La consecución de una alineación")
     assert warning.endswith("(hint: split long sentences and use shorter, everyday words; or lower "
@@ -84,13 +90,11 @@ def test_a_hard_spanish_block_is_a_warning_in_a_build_and_an_error_in_check(tmp_
 
 def test_a_hard_english_block_is_a_warning_naming_reading_grade_max(tmp_path):
     file = DATA / "hard.en.yaml"
-    built = runner.invoke(app, ["--project", str(ROOT), "build", str(file), "--out", str(tmp_path)])
-    assert built.exit_code == 0, built.output
-    [warning] = built.stderr.splitlines()
+    path, warning = built_with_one_warning(file, tmp_path)
     assert warning.startswith(f"warning: {file}:5:1: summary: reading grade 32.1 is above 8 in the summary; "
                               "hardest: \"Physiological equilibrium emerges gradually.\" (39.1)")
     assert "raise reading_grade_max in studio.yaml, now 8)" in warning
-    assert built.stdout.strip() == str(tmp_path / "neck-rest-classic.pdf")
+    assert path == str(tmp_path / "neck-rest-classic.pdf")
 
 
 def test_strict_build_stops_on_the_warning_and_writes_nothing(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import typer
 
 from handouts.cli.common import (
     ContentArg, LangOpt, OutOpt, TemplateOpt, app, current_project, detail, note, report, report_errors,
