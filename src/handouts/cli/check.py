@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handouts.cli.common import StrictOpt, app, complete_content, current_project, record, say, state
+from handouts.cli.common import StrictOpt, app, complete_content, current_project, emit, record, say, state
 
 
 class Format(str, Enum):
@@ -33,8 +33,6 @@ def check(
     Here a block harder to read than studio.yaml allows is an error (a
     build only warns).
     """
-    import json
-
     from handouts.check import check_project
 
     report = check_project(current_project(), content or None)
@@ -44,7 +42,7 @@ def check(
         errors = [p for p in report.problems if p.severity != "warning"]
         data = record("check", warnings=warnings, errors=errors, ok=not failed,
                       details={"checked": [str(file) for file in report.files], "strict": strict})
-        typer.echo(json.dumps(data, ensure_ascii=False))
+        emit(data)
     else:
         for problem in report.problems:
             say(f"{problem.severity}: {problem}", err=False)

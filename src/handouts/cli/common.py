@@ -9,7 +9,6 @@ that came from an input (a name, a path, a sentence) goes through
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ from handouts.cli.options import (  # noqa: F401  (the shared options, for the c
     complete_template,
 )
 from handouts.cli.state import state
-from handouts.terminal import shown
+from handouts.terminal import json_line, shown
 
 #: Longest line shown whole: a problem's message and hint, with the input it quotes.
 LINE_LIMIT = 1000
@@ -86,7 +85,7 @@ def fail(error: Exception) -> typer.Exit:
         say(f"{severity}: {problem}", color=typer.colors.RED if severity == "error" else typer.colors.YELLOW)
     if state["json"]:
         warnings = [p for p in problems if getattr(p, "severity", "error") == "warning"]
-        _emit(record(command_name(), warnings=warnings, errors=[p for p in problems if p not in warnings]))
+        emit(record(command_name(), warnings=warnings, errors=[p for p in problems if p not in warnings]))
     return typer.Exit(1)
 
 
@@ -157,8 +156,9 @@ def record(command: str, *, outputs: Iterable[dict] = (), warnings: Iterable = (
     }
 
 
-def _emit(data: dict) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+def emit(data: dict) -> None:
+    """Print one JSON record (its input text's escape sequences escaped, as JSON allows)."""
+    typer.echo(json_line(data))
 
 
 def report(command: str, outputs: list[dict], *, warnings: Iterable = (), errors: Iterable = (),
@@ -173,7 +173,7 @@ def report(command: str, outputs: list[dict], *, warnings: Iterable = (), errors
     warnings, errors = list(warnings), list(errors)
     warn(warnings)
     if state["json"]:
-        _emit(record(command, outputs=outputs, warnings=warnings, errors=errors, ok=ok,
+        emit(record(command, outputs=outputs, warnings=warnings, errors=errors, ok=ok,
                      details={**(details or {}), **fields}))
     elif not state["quiet"]:
         for line in lines if lines is not None else [str(output["path"]) for output in outputs]:
@@ -191,7 +191,7 @@ def report_errors(command: str, problems: Iterable, *, prefix: str = "") -> None
     for problem in problems:
         say(f"{prefix}error: {problem}", color=typer.colors.RED)
     if state["json"]:
-        _emit(record(command, errors=problems))
+        emit(record(command, errors=problems))
 
 
 def open_file(path: Path) -> str | None:
