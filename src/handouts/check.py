@@ -27,7 +27,6 @@ from handouts.models import Content, Studio
 from handouts.project import Project
 from handouts.yamlload import LocatedData, PathKey, load_yaml
 
-DEFAULT_GRADE_MAX = readability.GRADE.default
 #: The longest view of the debate may have at most this many times the words of the shortest.
 BALANCE_RATIO = 1.33
 _QUOTE_CHARS = 70

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handouts.cli.common import app, report, say
+from handouts.cli.common import app, detail, report, say
 from handouts.cli.options import OptionError, parse_paper
 
 
@@ -71,6 +71,7 @@ def init(
         name = name or _ask("Studio name", default_name(folder), parse_studio_name)
         paper = paper or _ask("Paper size (letter or a4)", "letter", parse_paper)
         color = color or _ask("Main colour (hex)", "#1F4E5F", parse_color)
+    detail(f"studio folder: {folder.resolve()}")
     done = init_studio(folder, name=name or default_name(folder), paper=paper or "letter", color=color)
     lines = [f"created {folder / path}" for path in done.written]
     lines += [f"skipped {folder / path} (already there)" for path in done.skipped]
