@@ -297,8 +297,8 @@ def test_cli_xlsx_json_and_up_to_date(tmp_path):
     record = json.loads(second.stdout)
     assert [(Path(o["path"]).name, o["status"]) for o in record["outputs"]] == [
         (file("ana-garcia"), "up to date"), (PACK_NAME, "up to date"), ("clients.csv", "built")]
-    assert record["left_out"] == [{"row": 3, "name": "Bob Smith", "status": "Standby", "email": None}]
-    assert record["roster"] == {"kind": "Excel workbook (.xlsx)", "encoding": None}
+    assert record["details"]["left_out"] == [{"row": 3, "name": "Bob Smith", "status": "Standby", "email": None}]
+    assert record["details"]["roster"] == {"kind": "Excel workbook (.xlsx)", "encoding": None}
 
 
 def test_cli_roster_problems_are_one_line(tmp_path):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from handouts.cli import app
+from handouts.cli import app, common
 
 runner = CliRunner()
 
@@ -48,8 +49,11 @@ def test_json_says_what_was_built(tmp_path):
     record = json.loads(result.stdout)
     assert record == {
         "command": "build",
-        "outputs": [{"path": str(tmp_path / "constructive-rest.en.classic.letter.pdf"), "pages": 2}],
+        "ok": True,
+        "outputs": [{"path": str(tmp_path / "constructive-rest.en.classic.letter.pdf"), "kind": "pdf", "pages": 2}],
         "warnings": [],
+        "errors": [],
+        "details": {"printing": None},
     }
 
 
@@ -60,20 +64,17 @@ def test_quiet_prints_nothing_and_verbose_tells_more(tmp_path):
     verbose = runner.invoke(app, ["--verbose", "build", "--out", str(tmp_path)])
     assert verbose.exit_code == 0
     assert verbose.stdout.strip() == str(tmp_path / "constructive-rest.en.classic.letter.pdf")
-    assert "studio folder:" in verbose.stderr and "2 page(s) in" in verbose.stderr
+    assert "studio folder:" in verbose.stderr and "2 pages, " in verbose.stderr
+    assert re.search(r"^took \d+\.\d\d s$", verbose.stderr, re.M)
     assert runner.invoke(app, ["-q", "-v", "build"]).exit_code == 2
 
 
 def test_open_launches_the_pdf(tmp_path, monkeypatch):
     opened = []
-    monkeypatch.setattr(typer, "launch", lambda target, **kw: opened.append(target) or 0)
+    monkeypatch.setattr(common, "open_file", lambda path: opened.append(path))
     result = runner.invoke(app, ["--open", "build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert opened == [str(tmp_path / "constructive-rest.en.classic.letter.pdf")]
-
-    monkeypatch.setattr(typer, "launch", lambda target, **kw: 3)
-    result = runner.invoke(app, ["--open", "build", "--out", str(tmp_path)])
-    assert result.exit_code == 0 and "warning: could not open" in result.stderr
+    assert opened == [tmp_path / "constructive-rest.en.classic.letter.pdf"]
 
 
 def complete(words: str) -> str:

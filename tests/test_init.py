@@ -112,7 +112,7 @@ def test_init_twice_never_overwrites(tmp_path):
     record = json.loads(result.stdout)
     assert [Path(o["path"]).relative_to(folder).as_posix() for o in record["outputs"]] == [
         "content/constructive-rest.es.yaml"]
-    assert len(record["skipped"]) == len(EXPECTED) - 1
+    assert len(record["details"]["skipped"]) == len(EXPECTED) - 1
     assert all((folder / name).read_bytes() == data for name, data in before.items())
     assert "Edited by hand" in studio.read_text()
     text = runner.invoke(app, ["init", str(folder)]).stdout

@@ -25,7 +25,7 @@ def test_spanish_has_every_label_english_has():
     assert sorted(es) == sorted(en)
     for key, value in en.items():
         assert type(es[key]) is type(value), key
-        if isinstance(value, list):
+        if isinstance(value, list) and key != "get_help_phrases":  # months, weekdays; phrases are each language's own
             assert len(es[key]) == len(value), key
 
 

@@ -336,7 +336,7 @@ def test_cli_templates_show_writes_a_thumbnail(tmp_path):
 
     result = runner.invoke(app, ["templates", "show", "trifold", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "exactly 2" in result.stdout and "landscape" in result.stdout and "header" in result.stdout
+    assert "pages: 2 pages" in result.stdout and "landscape" in result.stdout and "header" in result.stdout
     thumbnail = tmp_path / "trifold-thumbnail.png"
     assert result.stdout.strip().endswith(str(thumbnail))
     width, height = Image.open(thumbnail).size

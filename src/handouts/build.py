@@ -64,6 +64,7 @@ class Built:
     pages: int
     warnings: tuple[Problem, ...] = ()
     rml: Path | None = None  # the rendered RML, when kept
+    printing: str | None = None  # how to print it, when the layout must be printed one way (print_instruction)
 
 
 def today() -> dt.date:
@@ -362,30 +363,56 @@ def build_handout(
     project: Project | None = None,
     practice_log: bool | None = None,
     keep_rml: bool = False,
+    out_file: Path | None = None,
+    strict: bool = False,
 ) -> Built:
-    """Build one handout and write it atomically into ``out_dir``.
+    """Build one handout and write it atomically into ``out_dir`` (or as exactly ``out_file``).
 
     ``client``, ``note``, ``class_name`` and ``date`` fill the personal box
     (any one of them makes the handout personal). ``practice_log`` adds a
     week's log page (None: as studio.yaml says). ``keep_rml`` also writes the
     rendered RML beside the PDF (``<name>.rml``), for a look at what the
     engine was given, also when it fails. Warnings from the content checks
-    and the fitting step come back in ``Built.warnings``.
+    and the fitting step come back in ``Built.warnings``; with ``strict``
+    they stop the build before anything is written.
     """
     project = project or Project.discover()
     job = prepare(project, content, template=template, paper=paper, lang=lang, practice_log=practice_log)
+    printing = print_instruction(job)
     personal_info = None
     if any(value is not None for value in (client, note, class_name)) or date:
         glyphs.check_personal(job.font_coverage, client, note, class_name)
         personal_info = _personal(client, note, class_name, date or today())
-    name = name_for(job, client)
-    out_dir = out_dir or project.default_out_dir()
+    name = out_file.name if out_file else name_for(job, client)
+    out_dir = out_file.parent if out_file else (out_dir or project.default_out_dir())
     rml = out_dir / (name.removesuffix(".pdf") + ".rml") if keep_rml else None
     rendered = render_pdf(job, personal_info, keep_rml=rml)
     made_from = {"content": str(job.content_file.resolve()), "studio": str(job.studio_file.resolve()),
                  "client": client, "note": note, "class": class_name,
                  "date": personal_info.date.isoformat() if personal_info else None}
-    replaced = manifest.replacing(out_dir, name, made_from)
+    warnings = (*job.warnings, *fit_warnings(job, rendered), *manifest.replacing(out_dir, name, made_from))
+    if strict and warnings:
+        count = len(warnings)
+        raise ContentError.collected([*warnings, Problem(
+            f"stopped on {count} warning{'s' if count != 1 else ''}: nothing was written", field="strict",
+            hint="fix what the warnings say, or build without --strict")])
     path = write_atomic(out_dir, name, rendered.pdf)
     manifest.remember(out_dir, name, made_from)
-    return Built(path, rendered.pages, tuple(job.warnings) + tuple(fit_warnings(job, rendered)) + tuple(replaced), rml)
+    return Built(path, rendered.pages, warnings, rml, printing)
+
+
+def print_instruction(job: Job) -> str | None:
+    """How a layout must be printed (both sides, which edge to flip, fold or cut), in the handout's language.
+
+    A template names the label in its ``printing:`` field; the label
+    catalogue holds the words (``templates/_base/labels/<lang>.yaml``).
+    """
+    label = job.template.info.printing
+    if label is None:
+        return None
+    text = job.labels.get(label)
+    if not isinstance(text, str) or not text.strip():
+        raise TemplateError(f"printing: no label '{label}' in the label catalogue",
+                            file=job.template.folder / "template.yaml", field="printing",
+                            hint=f"add `{label}: ...` to templates/_base/labels/en.yaml, or fix the name")
+    return text.strip()

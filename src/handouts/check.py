@@ -2,11 +2,13 @@
 
 A content file is checked for its schema and cross-references (the same
 validation as a build), then for what a reader needs: every client-facing
-block at or under the studio's reading grade, a debate whose views get about
-the same space, references that are cited, a disclaimer in the handout's
-language. The rules read the file's raw data, so a file with a schema error
-is still measured and every problem is listed in one run, each at the line
-the user wrote it. Nothing here prints.
+block within the studio's reading level for its language, a debate whose
+views get about the same space, references that are cited, a disclaimer in
+the handout's language, and what an editor asks (``editorial``). The rules
+read the file's raw data, so a file with a schema error is still measured
+and every problem is listed in one run, each at the line the user wrote it.
+A build only warns on a block that is hard to read; ``handouts check`` calls
+it an error. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from handouts import glyphs, readability
+from handouts import editorial, glyphs, readability
 from handouts.content import content_problems, validate
 from handouts.errors import ContentError, Problem
 from handouts.labels import missing_labels
@@ -25,7 +27,6 @@ from handouts.models import Content, Studio
 from handouts.project import Project
 from handouts.yamlload import LocatedData, PathKey, load_yaml
 
-DEFAULT_GRADE_MAX = 8.0
 #: The longest view of the debate may have at most this many times the words of the shortest.
 BALANCE_RATIO = 1.33
 _QUOTE_CHARS = 70
@@ -38,6 +39,7 @@ class Checked:
     file: Path
     content: Content | None
     problems: list[Problem]
+    located: LocatedData | None = None  # the raw data, for the project's checks
 
     @property
     def errors(self) -> list[Problem]:
@@ -61,11 +63,13 @@ class Report:
 
 
 def check_file(file: Path, studio: Studio | None, studio_file: Path | None = None,
-               project: Project | None = None) -> Checked:
+               project: Project | None = None, *, reading: str = "warning") -> Checked:
     """Every problem of one content file, measured against the studio's settings.
 
     With a ``project``, the label catalogue of the content's language is
-    checked too (a missing label prints in English).
+    checked too (a missing label prints in English). ``reading`` is the
+    severity of a block harder to read than the studio allows: a warning for
+    a build, an error for ``check``.
     """
     try:
         located = load_yaml(file, strict=False)
@@ -74,21 +78,62 @@ def check_file(file: Path, studio: Studio | None, studio_file: Path | None = Non
     content, problems = content_problems(located)
     if isinstance(located.data, dict):
         lang = content.lang if content else str(located.get(("lang",), "en"))
-        limit = studio.reading_grade_max if studio else DEFAULT_GRADE_MAX
-        problems += _grades(located, lang, limit) + _balance(located) + _uncited(located)
+        problems += _grades(located, lang, studio, reading) + _balance(located) + _uncited(located)
         if studio is not None and studio_file is not None:
             problems += _disclaimer(located, lang, studio, studio_file)
         if project is not None:
             problems += _labels(located, lang, project)
-    problems.sort(key=lambda p: (p.file != file, p.line or 0, p.column or 0))  # in reading order
-    return Checked(file, content, problems)
+    problems.sort(key=_reading_order(file))
+    return Checked(file, content, problems, located)
+
+
+@dataclass(frozen=True)
+class Checking:
+    """What the project-wide checks see: the studio, its settings and every content file checked."""
+
+    project: Project
+    studio: Studio | None
+    studio_file: Path
+    checked: list[Checked]
+    templates: list[str] | None = None  # the layouts to lay content out in (None: every one)
+
+
+def _editorial(checking: Checking) -> list[Problem]:
+    """What an editor asks of each file (a "get help" line, sources, full references): ``check`` only."""
+    problems = []
+    for item in checking.checked:
+        if item.located is not None and isinstance(item.located.data, dict):
+            lang = item.content.lang if item.content else str(item.located.get(("lang",), "en"))
+            told = {problem.field for problem in item.problems}
+            # A view the schema already faults for its sources: is not told twice.
+            problems += [problem for problem in editorial.file_problems(item.located, lang, checking.project)
+                         if f"{problem.field}.sources" not in told]
+    return problems
+
+
+def _languages_agree(checking: Checking) -> list[Problem]:
+    return editorial.languages_agree([item.file for item in checking.checked])
+
+
+#: Checks across the project, after each file's own: each takes a Checking, returns problems.
+def _layouts(checking: Checking) -> list[Problem]:
+    """Each file without errors, laid out in the layouts asked for: what does not fit, as a build would say it."""
+    if checking.studio is None:
+        return []
+    return [problem for item in checking.checked if not item.errors
+            for problem in layout_problems(checking.project, item.file, checking.templates)]
+
+
+PROJECT_CHECKS = [_editorial, _languages_agree, _layouts]
 
 
 def check_project(project: Project, targets: list[str] | None = None, templates: list[str] | None = None) -> Report:
     """Check the named content (ids or paths), or all of the studio's and the bundled content.
 
-    Content without errors is also laid out in each of ``templates`` (all,
-    when none are named), so a layout that cannot hold it is reported before
+    Each file gets ``check_file`` (a hard-to-read block is an error here),
+    then every check of PROJECT_CHECKS runs over them all; among them, the
+    content without errors is laid out in each of ``templates`` (all, when
+    none are named), so a layout that cannot hold it is reported before
     anyone prints, in the words a build would use.
     """
     studio_file = project.studio_file()
@@ -98,13 +143,20 @@ def check_project(project: Project, targets: list[str] | None = None, templates:
     except ContentError as error:
         problems += error.problems
     files = content_files(project, targets)
-    for file in files:
-        checked = check_file(file, studio, studio_file, project)
-        problems += checked.problems
-        if studio is not None and not checked.errors:
-            problems += layout_problems(project, file, templates)
+    checking = Checking(project, studio, studio_file,
+                        [check_file(file, studio, studio_file, project, reading="error") for file in files], templates)
+    problems += [problem for item in checking.checked for problem in item.problems]
+    for rule in PROJECT_CHECKS:
+        problems += rule(checking)
     unique = {(p.severity, str(p)): p for p in problems}
-    return Report(files, list(unique.values()))
+    order = {str(file): index for index, file in enumerate(files)}
+    return Report(files, sorted(unique.values(), key=lambda p: (order.get(str(p.file), -1), p.line or 0,
+                                                                 p.column or 0)))
+
+
+def _reading_order(file: Path):
+    """Sort key: the file's own problems by line and column, others (studio.yaml) after them."""
+    return lambda p: (p.file != file, p.line or 0, p.column or 0)
 
 
 def layout_problems(project: Project, file: Path, templates: list[str] | None = None) -> list[Problem]:
@@ -196,22 +248,24 @@ def _quote(sentence: str) -> str:
     return f'"{sentence}"' if len(sentence) <= _QUOTE_CHARS else f'"{sentence[:_QUOTE_CHARS - 1].rstrip()}…"'
 
 
-def _grades(located: LocatedData, lang: str, limit: float) -> list[Problem]:
-    """Flesch-Kincaid grade of each block, with its hardest sentences when over the limit."""
+def _grades(located: LocatedData, lang: str, studio: Studio | None, severity: str) -> list[Problem]:
+    """Each block on its language's scale, with its hardest sentence when past the studio's limit."""
     if not readability.supported(lang):
-        return [_problem(located, ("lang",), f"the reading grade cannot be measured in '{lang}'",
+        return [_problem(located, ("lang",), f"the reading level cannot be measured in '{lang}'",
                          "have a plain-language reader check the text", "warning")]
+    scale, limit = readability.limit_for(studio, lang)
+    way, change = ("below", "lower") if scale.higher_is_easier else ("above", "raise")
     problems = []
     for path, name, text in _blocks(located):
         if not text:
             continue
-        reading = readability.assess(text, lang)
-        if reading.grade > limit:
-            hardest = ", ".join(f"{_quote(s)} ({g:g})" for s, g in reading.hardest)
+        reading = readability.assess(text, lang, keep=1)
+        if scale.too_hard(reading.score, limit):
+            hardest = "".join(f"; hardest: {_quote(s)} ({g:g})" for s, g in reading.hardest)
             problems.append(_problem(
-                located, path,
-                f"reading grade {reading.grade:g} is above {limit:g} in the {name}; hardest: {hardest}",
-                "split long sentences and use shorter, everyday words",
+                located, path, f"{scale.describe(reading.score)} is {way} {limit:g} in the {name}{hardest}",
+                f"split long sentences and use shorter, everyday words; or {change} {scale.setting} "
+                f"in studio.yaml, now {limit:g}", severity,
             ))
     return problems
 

@@ -29,7 +29,8 @@ _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _WORD = re.compile(r"[^ ]+")
 HINT = "remove it or set fonts in studio.yaml to a TrueType family that has it"
 #: Studio fields that name files or settings rather than print.
-_STUDIO_SETTINGS = {"logo", "colors", "fonts", "paper", "template", "reading_grade_max", "practice_log"}
+_STUDIO_SETTINGS = {"logo", "colors", "fonts", "paper", "template", "reading_grade_max", "reading_ease_min",
+                    "practice_log"}
 
 
 def _name(char: str) -> str:

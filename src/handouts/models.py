@@ -271,7 +271,11 @@ class Studio(Strict):
     disclaimer: Text | dict[LangTag, Text] | None = Field(
         default=None, description="One text, or one per language: {en: ..., es: ...}"
     )
-    reading_grade_max: float = Field(default=8, ge=1, le=20, strict=True)  # strict: `true` is not a grade
+    reading_grade_max: float = Field(default=8, ge=1, le=20, strict=True, description="English (and languages "
+                                     "with no formula of their own): the hardest Flesch-Kincaid grade a block may "
+                                     "have")  # strict: `true` is not a grade
+    reading_ease_min: float = Field(default=55, ge=0, le=100, strict=True, description="Spanish: the lowest INFLESZ "
+                                    "reading ease a block may have (0 hard to 100 easy; 55 reads 'normal')")
     practice_log: bool = Field(default=False, description="Add a week's practice log to every handout")
 
     def disclaimer_for(self, lang: str) -> tuple[str | None, str | None]:

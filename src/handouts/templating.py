@@ -68,6 +68,8 @@ class TemplateInfo(Strict):
     max_pages: int | None = Field(default=None, ge=1, le=40, description="Most pages the layout may take")
     aim_pages: int | None = Field(default=None, ge=1, le=40, description="Pages it should take: more is a warning")
     personal_box: Box | None = None
+    printing: str | None = Field(default=None, description="The label saying how to print it: both sides, "
+                                 "which edge to flip, fold or cut (e.g. print_trifold)")
     fit: list[dict[str, float]] = Field(
         default_factory=lambda: [{}], min_length=1, max_length=24,
         description="Settings the fitting step tries in order, roomiest first; the template reads them as `fit`",

@@ -29,3 +29,15 @@ def shown(text: object, limit: int = MAX_SHOWN) -> str:
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text) - limit} more characters)"
     return text
+
+
+def json_line(data: object) -> str:
+    """``data`` as one line of JSON, non-ASCII kept readable, every unsafe character a ``\\u`` escape.
+
+    ``json`` escapes the C0 controls itself, but not DEL, the C1 controls or
+    the bidi controls; escaped as ``\\u009b`` they are still valid JSON.
+    """
+    import json
+
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group(0)):04x}",
+                       json.dumps(data, ensure_ascii=False, default=str))

@@ -20,8 +20,16 @@ from handouts.cli import roster  # noqa: E402,F401
 
 
 def main() -> None:
-    """Console-script entry point; errors, bugs and Ctrl-C end as one line (see ``common._Commands``)."""
-    app()
+    """Console-script entry point; errors, bugs and Ctrl-C end as one line (see ``group.Commands``)."""
+    try:
+        app()
+    except KeyboardInterrupt:  # before a command runs (Commands handles it once one does)
+        import sys
+
+        from handouts.cli.group import interrupted
+
+        interrupted()
+        sys.exit(130)
 
 
 __all__ = ["app", "main"]

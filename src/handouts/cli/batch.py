@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import (
-    ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt, app, current_project, fail, problem_record,
-    report, state, warn,
+    ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt, app, cell, current_project, fail, report, say,
+    state, warn,
 )
 
 SHOWN = 5  # left-out and failed clients named on the terminal for each line; the rest are counted
@@ -58,8 +58,8 @@ def batch(
         with _progress() as progress:
             result = build_batch(
                 roster, content=content or content_option or DEFAULT_CONTENT, template=template,
-                paper=paper.value if paper else None, lang=lang, practice_log=practice_log, class_name=class_name,
-                date=date.date() if date else None, out_dir=out, jobs=jobs, force=force,
+                paper=paper, lang=lang, practice_log=practice_log, class_name=class_name,
+                date=date, out_dir=out, jobs=jobs, force=force,
                 project=current_project(), progress=progress,
             )
     except HandoutError as error:
@@ -113,13 +113,11 @@ def _summary(result) -> None:
     """The counts, who was left out, the failed rows with their clients and reasons, where the files are."""
     from rich.console import Console
 
-    from handouts.terminal import shown
-
     if not state["json"]:
         warn(result.warnings)
     if state["json"] or state["quiet"]:
         for failure in result.failed:
-            typer.secho(f"error: {shown(failure.problem, 2000)}", err=True, fg=typer.colors.RED)
+            say(f"error: {failure.problem}", color=typer.colors.RED)
     if state["json"]:
         _json(result)
         return
@@ -161,8 +159,8 @@ def _counts(result):
     table.add_row("left out", str(len(result.left_out)), Text(_names(result.left_out)))
     table.add_row("failed", str(len(result.failed)), Text(_names(result.failed)), style="red" if result.failed else None)
     if result.removed:
-        table.add_row("removed", str(len(result.removed)), Text("no longer on the roster: " +
-                                                                ", ".join(p.name for p in result.removed[:SHOWN])))
+        table.add_row("removed", str(len(result.removed)),
+                      cell("no longer on the roster: " + ", ".join(p.name for p in result.removed[:SHOWN])))
     return table
 
 
@@ -170,8 +168,6 @@ def _failures(failures):
     """Rows that failed for the same reason share a line, each with its client: '3 Jo Park, 8 Lu Wang | reason'."""
     from rich.table import Table
     from rich.text import Text
-
-    from handouts.terminal import shown
 
     reasons: dict[str, list] = {}
     for failure in failures:
@@ -182,18 +178,20 @@ def _failures(failures):
     table.add_column("rows and clients", overflow="fold")
     table.add_column("reason", overflow="fold")
     for reason, group in reasons.items():
-        table.add_row(Text(_names(group)), Text(shown(reason, 400)))
+        table.add_row(Text(_names(group)), cell(reason))
     return table
 
 
 def _json(result) -> None:
-    outputs = [{"path": path, "status": "built"} for path in result.built]
-    outputs += [{"path": path, "status": "up to date"} for path in result.up_to_date]
+    outputs = [{"path": path, "kind": "pdf", "status": "built"} for path in result.built]
+    outputs += [{"path": path, "kind": "pdf", "status": "up to date"} for path in result.up_to_date]
     if result.pack:
-        outputs.append({"path": result.pack, "status": "built" if result.pack_built else "up to date"})
+        outputs.append({"path": result.pack, "kind": "pack", "status": "built" if result.pack_built else "up to date"})
     if result.clients:
-        outputs.append({"path": result.clients, "status": "built"})
-    report("batch", outputs, warnings=result.warnings, left_out=[vars(item) for item in result.left_out],
-           failed=[{"row": f.row, "client": f.name, "email": f.email, **problem_record(f.problem)}
-                   for f in result.failed],
-           removed=[str(path) for path in result.removed], roster={"kind": result.kind, "encoding": result.encoding})
+        outputs.append({"path": result.clients, "kind": "clients", "status": "built"})
+    report("batch", outputs, warnings=result.warnings, errors=[failure.problem for failure in result.failed],
+           ok=result.ok, details={
+               "left_out": [vars(item) for item in result.left_out],
+               "failed": [{"row": f.row, "client": f.name, "email": f.email} for f in result.failed],
+               "removed": [str(path) for path in result.removed],
+               "roster": {"kind": result.kind, "encoding": result.encoding}})

@@ -1,119 +1,47 @@
-"""The Typer app, its global options, and the options commands share.
+"""The Typer app, and how every command tells what it did.
 
-Every command tells what it did through :func:`report` (and :func:`detail`
-for ``--verbose``), so the global ``--quiet``, ``--verbose``, ``--json`` and
-``--open`` work the same in each of them without a line of their own.
+Commands tell what they made through :func:`report` (and :func:`detail` for
+``--verbose``), so ``--quiet``, ``--verbose``, ``--json`` and ``--open`` work
+the same in each of them without a line of their own. Everything printed
+that came from an input (a name, a path, a sentence) goes through
+``terminal.shown`` first, so its escape sequences are shown, not obeyed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterable
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-import typer.core
 
 from handouts import __version__
+from handouts.cli.group import Commands
+from handouts.cli.options import (  # noqa: F401  (the shared options, for the command modules)
+    ContentArg, DateOpt, LangOpt, OutFileOpt, OutOpt, PaperOpt, PracticeLogOpt, StrictOpt, TemplateOpt, complete_content,
+    complete_template,
+)
+from handouts.cli.state import state
+from handouts.terminal import json_line, shown
 
-#: Click's usage errors (Typer vendors click in newer releases; the base class is found either way).
-_USAGE_ERROR = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException")
-
-
-class _Commands(typer.core.TyperGroup):
-    """Every command's errors end the same way, whatever the command forgot to catch.
-
-    A tool error prints as one line per problem (exit 1); Ctrl-C says that
-    nothing half-written was left (exit 130); any other exception is a bug,
-    printed as one line naming where it happened (exit 1), never as a
-    traceback holding a roster's names, unless ``--debug`` asks for it.
-    """
-
-    def invoke(self, ctx):
-        from handouts.errors import HandoutError
-
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, _USAGE_ERROR):
-            raise
-        except KeyboardInterrupt:
-            typer.secho("interrupted: nothing half-written was left behind", err=True)
-            raise typer.Exit(130) from None
-        except HandoutError as error:
-            raise fail(error) from None
-        except Exception as error:  # a bug: say where, not what (its values may hold clients' names)
-            raise internal_error(error) from None
-
+#: Longest line shown whole: a problem's message and hint, with the input it quotes.
+LINE_LIMIT = 1000
+#: Seconds to wait for the viewer's launcher to say it found no program; a launcher still running has one.
+OPEN_WAIT = 3.0
 
 app = typer.Typer(
-    cls=_Commands,
+    cls=Commands,
     name="handouts",
     help="Print-ready PDF handouts for movement studios.",
     add_completion=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-state: dict = {"debug": False, "project": None, "quiet": False, "verbose": False, "json": False, "open": False}
-
-
-class PaperSize(str, Enum):
-    letter = "letter"
-    a4 = "a4"
-
-
-def _completion_project(ctx: typer.Context):
-    from handouts.project import Project
-
-    return Project.discover(ctx.find_root().params.get("project"))
-
-
-def complete_template(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Template names for shell completion (the studio's and the built-in ones)."""
-    from handouts.errors import HandoutError
-    from handouts.templating import template_names
-
-    try:
-        return [name for name in template_names(_completion_project(ctx)) if name.startswith(incomplete)]
-    except HandoutError:
-        return []
-
-
-def complete_content(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Content ids for shell completion (``constructive-rest``, in any language)."""
-    from handouts.errors import HandoutError
-
-    try:
-        ids = {name.rsplit(".", 1)[0] for name in _completion_project(ctx).content_ids()}
-    except HandoutError:
-        return []
-    return sorted(i for i in ids if i.startswith(incomplete))
-
-
-ContentArg = Annotated[
-    Optional[str],
-    typer.Argument(help="A content id (constructive-rest) or a path to a content YAML file.", show_default=False,
-                   autocompletion=complete_content),
-]
-TemplateOpt = Annotated[
-    Optional[str],
-    typer.Option("--template", "-t", help="Template name (see `handouts templates`).", autocompletion=complete_template),
-]
-PaperOpt = Annotated[Optional[PaperSize], typer.Option("--paper", help="Paper size; default from studio.yaml.")]
-LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Content language (BCP 47), e.g. en or es.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder; default output/.", file_okay=False)]
-PracticeLogOpt = Annotated[
-    Optional[bool],
-    typer.Option("--practice-log/--no-practice-log",
-                 help="Add a page to log a week of practice; default from studio.yaml.", show_default=False),
-]
-DateOpt = Annotated[
-    Optional[dt.datetime],
-    typer.Option("--date", formats=["%Y-%m-%d"], help="Date printed on the handout (YYYY-MM-DD); default today."),
-]
 
 
 def _version(value: bool) -> None:
@@ -124,36 +52,40 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
-    project: Annotated[
-        Optional[Path],
-        typer.Option("--project", "-p", help="Studio folder (default: the nearest folder with a studio.yaml).", file_okay=False),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print what was used and how long it took.")] = False,
-    json_: Annotated[bool, typer.Option("--json", help="Print what was made as JSON on stdout, for scripts.")] = False,
-    open_: Annotated[bool, typer.Option("--open", help="Open the PDF that was made.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for errors.")] = False,
 ) -> None:
     """Print-ready PDF handouts for movement studios."""
-    if quiet and verbose:
-        raise typer.BadParameter("use one of --quiet and --verbose", param_hint="'--quiet' / '--verbose'")
-    state.update(debug=debug, project=project, quiet=quiet, verbose=verbose, json=json_, open=open_)
+    if ctx.invoked_subcommand is None:  # `handouts` alone: the help, not an error
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
 
 
 def current_project():
     """The studio folder for this run (``--project``, or found from the current folder)."""
     from handouts.project import Project
 
-    return Project.discover(state["project"])
+    project = Project.discover(state["project"])
+    detail(f"studio folder: {project.root or 'none (the bundled defaults)'}")
+    return project
+
+
+def say(line: str, *, err: bool = True, color: str | None = None) -> None:
+    """Print one line, its input text made safe for the terminal."""
+    typer.secho(shown(line, LINE_LIMIT), err=err, fg=color)
 
 
 def fail(error: Exception) -> typer.Exit:
-    """Print a tool error as one line per problem (or re-raise it with --debug)."""
+    """Print a tool error as one line per problem (and a JSON record with --json); re-raised with --debug."""
     if state["debug"]:
         raise error
-    for problem in getattr(error, "problems", [error]):
-        typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+    problems = list(getattr(error, "problems", [error]))
+    for problem in problems:
+        severity = getattr(problem, "severity", "error")
+        say(f"{severity}: {problem}", color=typer.colors.RED if severity == "error" else typer.colors.YELLOW)
+    if state["json"]:
+        warnings = [p for p in problems if getattr(p, "severity", "error") == "warning"]
+        emit(record(command_name(), warnings=warnings, errors=[p for p in problems if p not in warnings]))
     return typer.Exit(1)
 
 
@@ -161,62 +93,130 @@ def internal_error(error: Exception) -> typer.Exit:
     """A bug as one line: its kind and the line of ours it came from (re-raised with --debug)."""
     if state["debug"]:
         raise error
+    from handouts.project import PACKAGE_DIR, is_inside
+
     where = "?"
     tb = error.__traceback__
     while tb is not None:
         file = Path(tb.tb_frame.f_code.co_filename)
-        if "handouts" in file.parts:
+        if is_inside(file, PACKAGE_DIR):  # our code, wherever the checkout or the install is
             where = f"{file.name}:{tb.tb_lineno}"
         tb = tb.tb_next
-    typer.secho(f"internal error: {type(error).__name__} in {where}; this is a bug, please report it "
-                "(run with --debug for the traceback)", err=True, fg=typer.colors.RED)
+    say(f"internal error: {type(error).__name__} in {where}; this is a bug, please report it "
+        "(run with --debug for the traceback)", color=typer.colors.RED)
     return typer.Exit(1)
 
 
 def warn(problems: Iterable) -> None:
     """Print each problem as ``warning: file:line:col: field: message (hint: ...)`` on stderr."""
     for problem in problems:
-        typer.secho(f"warning: {problem}", err=True, fg=typer.colors.YELLOW)
+        say(f"warning: {problem}", color=typer.colors.YELLOW)
 
 
 def detail(text: str) -> None:
     """A line for ``--verbose`` only (on stderr, so stdout stays the paths)."""
     if state["verbose"]:
-        typer.echo(text, err=True)
+        say(text)
+
+
+def note(text: str) -> None:
+    """A line for people (on stderr, so stdout stays the paths); none with --quiet or --json."""
+    if not (state["quiet"] or state["json"]):
+        say(text)
+
+
+def command_name() -> str:
+    """The running command as typed after ``handouts`` (``build``, ``templates show``)."""
+    return state["command"]
+
+
+PROBLEM_FIELDS = ("severity", "file", "line", "column", "field", "message", "hint")
 
 
 def problem_record(problem) -> dict:
-    """A problem as plain JSON fields."""
-    fields = ("severity", "file", "line", "column", "field", "message", "hint")
-    return {name: (str(value) if isinstance(value, Path) else value)
-            for name in fields if (value := getattr(problem, name, None)) is not None}
+    """A problem as JSON: every field of PROBLEM_FIELDS, null where unknown."""
+    values = {name: getattr(problem, name, None) for name in PROBLEM_FIELDS}
+    if values["message"] is None:
+        values["message"] = str(problem)
+    return {name: (str(value) if isinstance(value, Path) else value) for name, value in values.items()}
 
 
-def report(command: str, outputs: list[dict], *, warnings: Iterable = (), lines: list[str] | None = None,
-           open_path: Path | None = None, **fields) -> None:
+def record(command: str, *, outputs: Iterable[dict] = (), warnings: Iterable = (), errors: Iterable = (),
+           ok: bool | None = None, details: dict | None = None) -> dict:
+    """The one JSON shape of every command (documented in the README under "Options for every command")."""
+    errors = [problem_record(problem) for problem in errors]
+    return {
+        "command": command,
+        "ok": not errors if ok is None else ok,
+        "outputs": [{key: (str(value) if isinstance(value, Path) else value) for key, value in output.items()}
+                    for output in outputs],
+        "warnings": [problem_record(problem) for problem in warnings],
+        "errors": errors,
+        "details": details or {},
+    }
+
+
+def emit(data: dict) -> None:
+    """Print one JSON record (its input text's escape sequences escaped, as JSON allows)."""
+    typer.echo(json_line(data))
+
+
+def report(command: str, outputs: list[dict], *, warnings: Iterable = (), errors: Iterable = (),
+           lines: list[str] | None = None, open_path: Path | None = None, ok: bool | None = None,
+           details: dict | None = None, **fields) -> None:
     """Tell what a command made: its warnings, then its ``lines`` (default: each output's path).
 
-    ``outputs`` are dicts with at least a ``path``. ``--json`` prints one JSON
-    object instead of the lines, ``--quiet`` prints nothing but the warnings,
-    and ``--open`` opens ``open_path``.
+    ``outputs`` are dicts with at least a ``path``; ``fields`` join
+    ``details``. ``--json`` prints one record instead of the lines,
+    ``--quiet`` prints nothing but the warnings, ``--open`` opens ``open_path``.
     """
-    warnings = list(warnings)
+    warnings, errors = list(warnings), list(errors)
     warn(warnings)
     if state["json"]:
-        record = {"command": command, "outputs": outputs, "warnings": [problem_record(w) for w in warnings], **fields}
-        typer.echo(json.dumps(record, ensure_ascii=False, default=str))
+        emit(record(command, outputs=outputs, warnings=warnings, errors=errors, ok=ok,
+                     details={**(details or {}), **fields}))
     elif not state["quiet"]:
         for line in lines if lines is not None else [str(output["path"]) for output in outputs]:
-            typer.echo(line)
-    if state["open"] and open_path is not None and typer.launch(str(open_path)) != 0:
-        typer.secho(f"warning: could not open {open_path}", err=True, fg=typer.colors.YELLOW)
+            say(line, err=False)
+    if state["open"] and open_path is not None:
+        why = open_file(open_path)
+        if why:
+            say(f"warning: could not open {open_path}: {why} (hint: open the file yourself)",
+                color=typer.colors.YELLOW)
 
 
 def report_errors(command: str, problems: Iterable, *, prefix: str = "") -> None:
     """Errors that do not end the command (a watch goes on): a line each; a JSON record with --json."""
     problems = list(problems)
     for problem in problems:
-        typer.secho(f"{prefix}error: {problem}", err=True, fg=typer.colors.RED)
+        say(f"{prefix}error: {problem}", color=typer.colors.RED)
     if state["json"]:
-        record = {"command": command, "outputs": [], "errors": [problem_record(p) for p in problems]}
-        typer.echo(json.dumps(record, ensure_ascii=False, default=str))
+        emit(record(command, errors=problems))
+
+
+def open_file(path: Path) -> str | None:
+    """Open ``path`` in the desktop's viewer; None when that worked, else why not, in plain words."""
+    if sys.platform == "win32":
+        try:
+            os.startfile(path)  # type: ignore[attr-defined]
+        except OSError:
+            return "Windows has no program set to open it"
+        return None
+    launcher = "open" if sys.platform == "darwin" else "xdg-open"
+    found = shutil.which(launcher)
+    if not found:
+        return f"this computer has no '{launcher}' to find a viewer with"
+    process = subprocess.Popen([found, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        code = process.wait(timeout=OPEN_WAIT)
+    except subprocess.TimeoutExpired:
+        return None  # the launcher is still showing the file: a viewer was found
+    return None if code == 0 else f"'{launcher}' found no program for {path.suffix or 'it'} files"
+
+
+def cell(text: object):
+    """A table cell from an input: escapes shown, and no Rich markup read into it."""
+    from rich.text import Text
+
+    return Text(shown(text))

@@ -3,57 +3,79 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from handouts.cli.common import PaperSize, app, fail, report
+from handouts.cli.common import app, detail, report, say
+from handouts.cli.options import OptionError, parse_paper
 
 
-def _color(value: Optional[str]) -> Optional[str]:
-    from handouts.branding import parse_color
+def parse_color(text: str) -> str:
+    """A colour as ``#1F4E5F`` (``1f4e5f`` and ``#1F4E5F`` both work)."""
+    from handouts.branding import parse_color as read
 
-    if value is None:
-        return None
     try:
-        return parse_color(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        return read(text)
+    except ValueError:
+        raise OptionError(f"'{text}' is not a colour written in hex",
+                          "write six hex digits, e.g. #1F4E5F (a colour picker shows them)") from None
 
 
-def _paper(value: str) -> str:
-    if value not in {size.value for size in PaperSize}:
-        raise typer.BadParameter("use letter or a4")
-    return value
+def parse_studio_name(text: str) -> str:
+    """The studio's name as it will print: some text, and no control characters (a stray escape key)."""
+    import unicodedata
+
+    from handouts.terminal import shown
+
+    name = " ".join(text.split())
+    if not name:
+        raise OptionError("is empty", 'give the name printed on every handout, e.g. --name "Harbour Light Movement"')
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise OptionError(f"'{shown(name)}' holds a control character, which cannot be printed",
+                          "type the name again, without the stray key")
+    return name
+
+
+def _ask(question: str, default: str, parse: Callable[[str], str]) -> str:
+    """Ask at the terminal until the answer reads; a wrong one is told as the option's error would be."""
+    while True:
+        answer = typer.prompt(question, default=default)
+        try:
+            return parse(answer)
+        except OptionError as error:
+            say(f"error: {error.message} (hint: {error.hint})", color=typer.colors.RED)
 
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="The studio folder to create or complete.", metavar="DIR", file_okay=False)] = Path("."),
-    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Your studio's name, printed on every handout.")] = None,
-    paper: Annotated[Optional[PaperSize], typer.Option("--paper", help="Paper size (default letter).")] = None,
+    folder: Annotated[Path, typer.Argument(help="The studio folder to create or complete.", metavar="DIR")] = Path("."),
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", parser=parse_studio_name,
+                                                help="Your studio's name, printed on every handout.")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", metavar="letter|a4", parser=parse_paper,
+                                                 help="Paper size, letter or a4 (default letter).")] = None,
     color: Annotated[
-        Optional[str], typer.Option("--color", metavar="HEX", help="Main colour as hex, e.g. #1F4E5F.", callback=_color),
+        Optional[str], typer.Option("--color", metavar="HEX", help="Main colour as hex, e.g. #1F4E5F.", parser=parse_color),
     ] = None,
 ) -> None:
     """Make a studio folder: studio.yaml, content to edit, a template, a roster. Never overwrites a file."""
-    from handouts.errors import HandoutError
+    from handouts.errors import OutputError
     from handouts.studio_init import default_name, init_studio
 
-    paper = paper.value if paper else None
+    if folder.is_file():
+        raise OutputError(f"{folder} is a file, not a folder", hint="give a new or existing folder, e.g. handouts init my-studio")
     if sys.stdin.isatty() and sys.stdout.isatty():
         # Ask only a person at a terminal, never a script or CI.
-        name = name or typer.prompt("Studio name", default=default_name(folder))
-        paper = paper or typer.prompt("Paper size (letter or a4)", default="letter", value_proc=_paper)
-        color = color or typer.prompt("Main colour (hex)", default="#1F4E5F", value_proc=_color)
-    try:
-        done = init_studio(folder, name=name or default_name(folder), paper=paper or "letter", color=color)
-    except HandoutError as error:
-        raise fail(error) from None
+        name = name or _ask("Studio name", default_name(folder), parse_studio_name)
+        paper = paper or _ask("Paper size (letter or a4)", "letter", parse_paper)
+        color = color or _ask("Main colour (hex)", "#1F4E5F", parse_color)
+    detail(f"studio folder: {folder.resolve()}")
+    done = init_studio(folder, name=name or default_name(folder), paper=paper or "letter", color=color)
     lines = [f"created {folder / path}" for path in done.written]
     lines += [f"skipped {folder / path} (already there)" for path in done.skipped]
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
     lines.append(f"next: {where}handouts build")
-    report("init", [{"path": folder / path} for path in done.written], lines=lines, warnings=done.warnings,
-           folder=folder.resolve(), skipped=[str(folder / path) for path in done.skipped])
+    report("init", [{"path": folder / path, "kind": "file"} for path in done.written], lines=lines,
+           warnings=done.warnings, details={"folder": folder.resolve(), "skipped": [str(folder / p) for p in done.skipped]})

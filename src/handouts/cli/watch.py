@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import typer
 
 from handouts.cli.common import (
-    ContentArg, LangOpt, OutOpt, TemplateOpt, app, current_project, detail, fail, report, report_errors, state,
+    ContentArg, LangOpt, OutOpt, TemplateOpt, app, current_project, detail, note, report, report_errors,
 )
 
 
@@ -29,17 +28,12 @@ def watch(
 ) -> None:
     """Rebuild on every save of the content, templates or studio.yaml: the PDF and a PNG of page 1."""
     from handouts.build import DEFAULT_CONTENT
-    from handouts.errors import HandoutError
     from handouts.watch import Target, watch as run, watched_paths
 
-    try:
-        target = Target(current_project(), content or DEFAULT_CONTENT, template, lang, out)
-        paths = watched_paths(target)
-    except HandoutError as error:
-        raise fail(error) from None
+    target = Target(current_project(), content or DEFAULT_CONTENT, template, lang, out)
+    paths = watched_paths(target)
     detail("watching " + ", ".join(_shown(path) for path in paths))
-    if not state["quiet"] and not state["json"]:
-        typer.echo("watching for changes; press Ctrl-C to stop", err=True)
+    note("watching for changes; press Ctrl-C to stop")
     opened = False
 
     def status(result) -> None:
@@ -51,10 +45,11 @@ def watch(
             return
         pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
         line = f"{stamp} built {_shown(result.pdf)} and {result.png.name} ({pages}) in {result.seconds:.2f} s"
-        output = {"path": result.pdf, "png": result.png, "pages": result.pages, "seconds": round(result.seconds, 3)}
-        report("watch", [output], warnings=result.warnings, lines=[line], open_path=None if opened else result.pdf)
+        outputs = [{"path": result.pdf, "kind": "pdf", "pages": result.pages},
+                   {"path": result.png, "kind": "png", "page": 1}]
+        report("watch", outputs, warnings=result.warnings, lines=[line], open_path=None if opened else result.pdf,
+               details={"seconds": round(result.seconds, 3)})
         opened = True
 
     count = run(target, status)
-    if not state["quiet"] and not state["json"]:
-        typer.echo(f"stopped after {count} build{'s' if count != 1 else ''}", err=True)
+    note(f"stopped after {count} build{'s' if count != 1 else ''}")
