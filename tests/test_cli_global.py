@@ -54,6 +54,7 @@ EXAMPLES = {
     ("templates", "list"): ["templates", "list"],
     ("templates", "show"): ["templates", "show", "classic", "--out", "out"],
     ("preview",): ["preview", "--template", "cue-card", "--out", "out"],
+    ("roster",): ["roster", "class.csv"],
 }
 
 

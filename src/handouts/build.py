@@ -323,15 +323,15 @@ def refusal(job: Job, trial: Trial, overflow: fit.Overflow) -> LayoutOverflowErr
     """The error for content that does not fit this layout even at its tightest setting."""
     levels, pages = job.template.info.fit, pages_of(job)
 
-    def fits(content: Content) -> bool:
+    def overflow_of(content: Content) -> fit.Overflow | None:
         try:
             result = trial.render(len(levels) - 1, content)
-        except fit.Overflow:
-            return False
-        return not (pages.limit and result.pages > pages.limit)
+        except fit.Overflow as still:
+            return still
+        return fitting.shortfall(result, pages.limit) if pages.limit and result.pages > pages.limit else None
 
     return fitting.refusal(fitting.Refusing(job.template.name, trial.source, levels[-1].get("size"), job.content,
-                                            job.content_file, fits), overflow)
+                                            job.content_file, overflow_of), overflow)
 
 
 def _personal(client: str | None, note: str | None, class_name: str | None, date: dt.date) -> Personal:

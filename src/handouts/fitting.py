@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.errors import LayoutOverflowError
+from handouts.errors import LayoutOverflowError, Problem
 from handouts.fit import Overflow, spill
 from handouts.yamlload import load_yaml
 
@@ -286,29 +286,55 @@ class Refusing:
     size: float | None  # the tightest setting's type size
     content: object
     content_file: Path
-    fits: Callable[[object], bool]  # does this (cut) content fit at the tightest setting?
+    overflow_of: Callable[[object], Overflow | None]  # what (cut) content still overflows at the tightest setting
+
+
+#: Most content items one refusal names (each found by cutting the one before and trying again).
+MOST_TOLD = 4
 
 
 def refusal(refusing: Refusing, overflow: Overflow) -> LayoutOverflowError:
-    """The error for content that does not fit at the tightest setting: what to cut, found by trying."""
-    item, content = overflow.item, refusing.content
+    """Every content item that does not fit at the tightest setting, with what to cut from each, found by trying.
+
+    The first overflow is measured by cutting its item until that item fits
+    (another item overflowing next does not count against it); then, with
+    that cut made, the next overflow is measured the same way.
+    """
+    content, problems = refusing.content, []
+    while overflow is not None and len(problems) < MOST_TOLD:
+        problem, cut = _told(refusing, content, overflow)
+        problems.append(problem)
+        if cut is None:
+            break
+        content = trim(content, overflow.item, cut)
+        following = refusing.overflow_of(content)
+        overflow = following if following is None or following.item != overflow.item else None
+    return LayoutOverflowError.collected(problems)
+
+
+def _told(refusing: Refusing, content, overflow: Overflow):
+    """One item's problem, and the cut that makes it fit (None: it cannot be measured or cutting it all fails)."""
+    item = overflow.item
     what = describe(item, content)
     where = f"template '{refusing.template}': no room for {what} in {overflow.where}" + \
         (f", even at its smallest type ({refusing.size:g} pt)" if refusing.size else "")
     hint = "choose a layout that can grow (classic, large-print)"
     total = size_of(content, item) if what != "the content" else 0
     if not total:
-        return LayoutOverflowError(where, file=refusing.source, hint=f"shorten the content, or {hint}")
+        return Problem(where, refusing.source, hint=f"shorten the content, or {hint}"), None
+
+    def fits(count: int) -> bool:
+        still = refusing.overflow_of(trim(content, item, count))
+        return still is None or still.item != item
+
     # Hopeless content is measured with a single try: every other would lay out the huge text again.
-    cut = measured_cut(total, overflow.ratio, lambda count: refusing.fits(trim(content, item, count)),
-                       refine=math.isfinite(overflow.ratio) and overflow.ratio < _HOPELESS)
+    cut = measured_cut(total, overflow.ratio, fits, refine=math.isfinite(overflow.ratio) and overflow.ratio < _HOPELESS)
     units = unit(item)
     line, column = load_yaml(refusing.content_file).locate(tuple(int(p) if p.isdigit() else p
                                                                  for p in item.split(".")))
     place = {"file": refusing.content_file, "line": line, "column": column, "field": item}
     if cut is None:
-        return LayoutOverflowError(f"{where}: cutting all of its {total} {units} would not be enough",
-                                   hint=f"shorten what comes before it, or {hint}", **place)
-    return LayoutOverflowError(f"{where}: about {cut} {units} too many",
-                               hint=f"cut about {cut} {units} from it (or from what comes before it), or {hint}",
-                               **place)
+        return Problem(f"{where}: cutting all of its {total} {units} would not be enough",
+                       hint=f"shorten what comes before it, or {hint}", **place), None
+    return Problem(f"{where}: about {cut} {units} too many",
+                   hint=f"cut about {cut} {units} from it (or from what comes before it), or {hint}", **place), cut

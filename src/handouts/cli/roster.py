@@ -14,8 +14,8 @@ WIDTH = 80  # the tables fit a standard terminal, and a printed page
 
 @app.command()
 def roster(
-    path: Annotated[Path, typer.Argument(metavar="ROSTER", help="Class roster: CSV, .xlsx, .xls or .ods.",
-                                         show_default=False)],
+    roster: Annotated[Path, typer.Argument(metavar="ROSTER", help="Class roster: CSV, .xlsx, .xls or .ods.",
+                                           show_default=False, dir_okay=False)],
 ) -> None:
     """Show how ROSTER is read: its columns and what they mean, the clients it will print, the rows left out and why.
 
@@ -25,17 +25,22 @@ def roster(
     from handouts.roster import read_roster
 
     try:
-        read = read_roster(path)
+        read = read_roster(roster)
     except HandoutError as error:
         raise fail(error) from None
-    if state["json"]:
-        _json(read)
-    elif not state["quiet"]:
-        _show(read)
     try:
         read.require_clients()
+        nobody = None
     except HandoutError as error:
-        raise fail(error) from None
+        nobody = error
+    if state["json"]:
+        _json(read, nobody)
+    elif not state["quiet"]:
+        _show(read)
+    if nobody is not None:
+        if not state["json"]:
+            fail(nobody)
+        raise typer.Exit(1)
 
 
 def _show(read) -> None:
@@ -102,10 +107,11 @@ def _delimiter(delimiter: str) -> str:
     return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}.get(delimiter, repr(delimiter))
 
 
-def _json(read) -> None:
+def _json(read, nobody) -> None:
     clients = [{"row": c.row, "name": c.name, "email": c.email, "lang": c.lang, "template": c.template,
                 "large_print": c.large_print, "note": c.note} for c in read.clients]
-    report("roster", [], roster={"path": str(read.file), "kind": read.kind, "encoding": read.encoding,
-                                 "delimiter": read.delimiter},
-           columns=read.columns, ignored=read.ignored, clients=clients, left_out=[vars(item) for item in read.left_out],
-           problems=[{"row": p.row, "name": p.name, **problem_record(p.problem)} for p in read.problems])
+    report("roster", [], errors=nobody.problems if nobody else [], ok=nobody is None, details={
+        "roster": {"path": str(read.file), "kind": read.kind, "encoding": read.encoding, "delimiter": read.delimiter},
+        "columns": read.columns, "ignored": read.ignored, "clients": clients,
+        "left_out": [vars(item) for item in read.left_out],
+        "problems": [{"row": p.row, "name": p.name, **problem_record(p.problem)} for p in read.problems]})
