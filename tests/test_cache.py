@@ -164,7 +164,7 @@ def test_s1_the_warning_is_one_line_on_the_terminal_and_the_build_works(cache_ho
     result = subprocess.run([sys.executable, "-m", "handouts", "build", "--out", str(tmp_path / "out")],
                             capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(tmp_path / "out" / "constructive-rest-classic.pdf")
+    assert result.stdout.strip() == str(tmp_path / "out" / "constructive-rest.en.classic.letter.pdf")
     assert result.stderr.splitlines() == [
         f"warning: the cache folder {cache_home / 'studio-handouts'} "
         + ("belongs to another user (uid 65534)" if os.geteuid() == 0 else "is open to other users (mode 0777)")

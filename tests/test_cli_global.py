@@ -242,9 +242,9 @@ def test_open_without_a_viewer_is_one_warning(place, monkeypatch):
     monkeypatch.setenv("PATH", str(place))  # no xdg-open (nor open) to be found
     result = runner.invoke(app, ["build", "--out", "out", "--open"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith("constructive-rest-classic.pdf")
+    assert result.stdout.strip().endswith("constructive-rest.en.classic.letter.pdf")
     [line] = result.stderr.splitlines()
-    assert line.startswith("warning: could not open out/constructive-rest-classic.pdf: this computer has no ")
+    assert line.startswith("warning: could not open out/constructive-rest.en.classic.letter.pdf: this computer has no ")
     assert line.endswith("(hint: open the file yourself)")
 
 
@@ -258,6 +258,6 @@ def test_open_asks_the_desktop_and_tells_when_it_found_no_viewer(place, monkeypa
     monkeypatch.setenv("PATH", str(place))
     result = runner.invoke(app, ["build", "--out", "out", "--open"])
     assert result.exit_code == 0, result.output
-    assert (place / "asked").read_text().strip() == "out/constructive-rest-classic.pdf"
+    assert (place / "asked").read_text().strip() == "out/constructive-rest.en.classic.letter.pdf"
     assert ("found no program for .pdf files" in result.stderr) is warned
     assert "no method available" not in result.output  # the launcher's own words stay off the screen

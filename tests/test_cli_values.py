@@ -59,7 +59,7 @@ WRONG = {
     "--name": ("", 2),
     "--color": ("teal", 2),
     "content": ("no-such-handout", 1),
-    "roster": ("{folder}", 2),       # a folder where a file is wanted
+    "roster": ("{folder}", 1),       # a folder where a file is wanted: the roster reader says so
     "folder": ("{file}", 1),
     "name": ("No Such!", 2),
 }

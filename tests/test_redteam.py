@@ -204,7 +204,7 @@ def test_b06_text_the_body_font_has_prints_inside_the_picture(studio, tmp_path):
     name = with_svg_text(studio, "Hüfte Zoë")
     result = run("build", name, "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "Hüfte Zoë" in pdf_text(tmp_path / "constructive-rest-classic.pdf")
+    assert "Hüfte Zoë" in pdf_text(tmp_path / "constructive-rest.en.classic.letter.pdf")
 
 
 def test_b07_a_website_too_long_for_a_qr_code(studio, tmp_path):
@@ -233,7 +233,7 @@ def test_b09_a_short_months_list_no_longer_matters_dates_come_from_babel(studio,
     (studio / "templates" / "_base" / "labels" / "en.yaml").write_text(yaml.safe_dump(labels, allow_unicode=True))
     result = run("build", "--client", "X", "--date", "2026-12-01", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "1 December 2026" in pdf_text(tmp_path / "constructive-rest-classic-x.pdf")
+    assert "1 December 2026" in pdf_text(tmp_path / "constructive-rest.en.classic.letter.x.pdf")
 
 
 @pytest.mark.parametrize("kind", ["outside", "dangling", "folder"])
@@ -312,7 +312,7 @@ def test_b23_a_language_tag_of_300_letters(studio, tmp_path):
 def test_the_pdf_of_a_fine_studio_carries_only_allowed_links(studio, tmp_path):
     result = run("build", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    with pikepdf.open(tmp_path / "constructive-rest-classic.pdf") as pdf:
+    with pikepdf.open(tmp_path / "constructive-rest.en.classic.letter.pdf") as pdf:
         actions = [annot.A for page in pdf.pages for annot in page.obj.get("/Annots") or [] if "/A" in annot]
     assert actions and all(str(action.S) in ("/URI", "/GoTo") for action in actions)
     assert all(str(action.URI).startswith("https://") for action in actions if str(action.S) == "/URI")

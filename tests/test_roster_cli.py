@@ -55,11 +55,13 @@ def test_roster_shows_the_mapping_the_clients_and_who_is_left_out_in_80_columns(
 def test_roster_as_json_lists_everyone(tmp_path):
     roster = write(tmp_path, EXPORT, encoding="cp1252")
     record = json.loads(runner.invoke(app, ["--json", "roster", str(roster)]).stdout)
-    assert record["roster"]["encoding"] == "Windows-1252"
-    assert [(c["row"], c["name"], c["lang"]) for c in record["clients"]] == [
+    assert record["command"] == "roster" and record["ok"] is True
+    details = record["details"]
+    assert details["roster"]["encoding"] == "Windows-1252"
+    assert [(c["row"], c["name"], c["lang"]) for c in details["clients"]] == [
         (2, "José Núñez", "es"), (4, "Maximiliana Esperanza de la Concepción Villalobos-Hernández", "en")]
-    assert [item["name"] for item in record["left_out"]] == ["Françoise Lefèvre"]
-    assert [(p["row"], p["field"]) for p in record["problems"]] == [(5, "lang")]
+    assert [item["name"] for item in details["left_out"]] == ["Françoise Lefèvre"]
+    assert [(p["row"], p["field"]) for p in details["problems"]] == [(5, "lang")]
 
 
 def test_roster_with_no_one_to_print_exits_1_with_one_line(tmp_path):
@@ -112,7 +114,7 @@ def test_every_left_out_client_is_listed_in_json_and_in_clients_csv_and_the_term
     assert result.exit_code == 0, result.output
     assert "Client 00 (row 3), Client 01 (row 4)" in result.stdout and "and 68 more (all in clients.csv)" in result.stdout
     record = json.loads(batch(tmp_path, roster, "--json").stdout)
-    assert len(record["left_out"]) == 73 and record["left_out"][-1]["name"] == "Client 72"
+    assert len(record["details"]["left_out"]) == 73 and record["details"]["left_out"][-1]["name"] == "Client 72"
     lines = (tmp_path / "out" / "clients.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 1 + 74 and lines[-1].startswith("75,Client 72,,,,,,left out,Cancelled")
 

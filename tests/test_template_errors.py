@@ -171,8 +171,8 @@ def test_a_misspelled_macro_suggests_the_macro_meant(studio_dir):
 
 
 def test_a_bad_attribute_value_is_mapped_back_to_the_template_line(studio_dir):
-    folder = a_template(studio_dir, main=[('<frame id="main" x1="{{ margin }}"',
-                                           '<frame id="main" x1="zero"')])
+    folder = a_template(studio_dir, main=[('<frame id="right" x1="{{ W - margin - col_w }}"',
+                                           '<frame id="right" x1="zero"')])
     problem = build_mine(studio_dir, RenderError)
     text = (folder / "handout.rml.j2").read_text(encoding="utf-8")
     assert Path(problem.file) == folder / "handout.rml.j2"
@@ -183,18 +183,18 @@ def test_a_bad_attribute_value_is_mapped_back_to_the_template_line(studio_dir):
 
 
 def test_a_misspelled_tag_is_an_error_not_a_silently_wrong_page(studio_dir):
-    folder = a_template(studio_dir, main=[("<nextFrame/>", "<nextFrme/>")])
+    folder = a_template(studio_dir, main=[('<setNextTemplate name="later"/>', '<setNextTemplat name="later"/>')])
     problem = build_mine(studio_dir, RenderError)
-    assert "'nextFrme' could not be processed" in problem.message
+    assert "'setNextTemplat' could not be processed" in problem.message
     assert (Path(problem.file), problem.line) == (folder / "handout.rml.j2",
-                                                   line_of((folder / "handout.rml.j2").read_text(), "<nextFrme/>"))
+                                                   line_of((folder / "handout.rml.j2").read_text(), "<setNextTemplat "))
 
 
 def test_broken_xml_points_at_the_tag_left_open(studio_dir):
-    folder = a_template(studio_dir, main=[("<nextFrame/>", "<nextFrame>")])
+    folder = a_template(studio_dir, main=[('<setNextTemplate name="later"/>', '<setNextTemplate name="later">')])
     problem = build_mine(studio_dir, RenderError)
     assert "not valid XML" in problem.message
-    assert problem.line == line_of((folder / "handout.rml.j2").read_text(), "<nextFrame>")
+    assert problem.line == line_of((folder / "handout.rml.j2").read_text(), '<setNextTemplate name="later">')
 
 
 def test_keep_rml_from_the_command_line_prints_both_files(tmp_path):

@@ -78,11 +78,13 @@ def check_file(file: Path, studio: Studio | None, studio_file: Path | None = Non
     content, problems = content_problems(located)
     if isinstance(located.data, dict):
         lang = content.lang if content else str(located.get(("lang",), "en"))
-        problems += _grades(located, lang, studio, reading) + _balance(located) + _uncited(located)
-        if studio is not None and studio_file is not None:
-            problems += _disclaimer(located, lang, studio, studio_file)
-        if project is not None:
-            problems += _labels(located, lang, project)
+        problems += _balance(located) + _uncited(located)
+        if not any(problem.field == "lang" for problem in problems):  # what depends on the language, if it is one
+            problems += _grades(located, lang, studio, reading)
+            if studio is not None and studio_file is not None:
+                problems += _disclaimer(located, lang, studio, studio_file)
+            if project is not None:
+                problems += _labels(located, lang, project)
     problems.sort(key=_reading_order(file))
     return Checked(file, content, problems, located)
 
@@ -136,6 +138,10 @@ def check_project(project: Project, targets: list[str] | None = None, templates:
     none are named), so a layout that cannot hold it is reported before
     anyone prints, in the words a build would use.
     """
+    from handouts.templating import find_template
+
+    for name in templates or []:  # a layout asked for by name that does not exist stops the check at once
+        find_template(project, name)
     studio_file = project.studio_file()
     studio, problems = None, []
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 import jinja2.sandbox
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from handouts import markup, sandbox
 from handouts.content import model_in, validate
@@ -64,9 +64,9 @@ class TemplateInfo(Strict):
     description: str
     papers: list[Paper] = Field(default_factory=lambda: ["letter", "a4"])
     orientation: str = Field(default="portrait", pattern="^(portrait|landscape)$")
-    fixed_pages: int | None = Field(default=None, ge=1, le=12, description="Exact page count, or none")
     max_pages: int | None = Field(default=None, ge=1, le=40, description="Most pages the layout may take")
     aim_pages: int | None = Field(default=None, ge=1, le=40, description="Pages it should take: more is a warning")
+    fixed_pages: int | None = Field(default=None, ge=1, le=12, description="Exact page count, or none")
     personal_box: Box | None = None
     printing: str | None = Field(default=None, description="The label saying how to print it: both sides, "
                                  "which edge to flip, fold or cut (e.g. print_trifold)")
@@ -75,15 +75,27 @@ class TemplateInfo(Strict):
         description="Settings the fitting step tries in order, roomiest first; the template reads them as `fit`",
     )
 
-    @model_validator(mode="after")
-    def _pages_and_settings(self) -> "TemplateInfo":
-        if self.fixed_pages and (self.max_pages or self.aim_pages):
-            raise ValueError("a layout has fixed_pages, or max_pages and aim_pages, not both")
-        if self.aim_pages and self.max_pages and self.aim_pages > self.max_pages:
-            raise ValueError("aim_pages is more than max_pages")
-        if any(set(level) != set(self.fit[0]) for level in self.fit):
+    @field_validator("aim_pages")
+    @classmethod
+    def _aim_within_most(cls, value, info):
+        most = info.data.get("max_pages")
+        if value is not None and most is not None and value > most:
+            raise ValueError(f"aim_pages ({value}) is more than max_pages ({most})")
+        return value
+
+    @field_validator("fixed_pages")
+    @classmethod
+    def _fixed_or_growing(cls, value, info):
+        if value is not None and (info.data.get("max_pages") or info.data.get("aim_pages")):
+            raise ValueError("a layout has fixed_pages (it never grows), or max_pages and aim_pages, not both")
+        return value
+
+    @field_validator("fit")
+    @classmethod
+    def _same_names(cls, levels):
+        if any(set(level) != set(levels[0]) for level in levels):
             raise ValueError("every fit setting must give the same names as the first")
-        return self
+        return levels
 
 
 class Template:

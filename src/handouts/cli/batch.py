@@ -13,6 +13,8 @@ from handouts.cli.common import (
     state, warn,
 )
 
+from handouts.cli.options import parse_folder
+
 SHOWN = 5  # left-out and failed clients named on the terminal for each line; the rest are counted
 
 
@@ -31,7 +33,8 @@ def batch(
         "--class-name", help="Printed beside the date, e.g. 'Tuesday 6 pm Mat'; also names the class's folder.")] = None,
     date: DateOpt = None,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", file_okay=False, help="Output folder; default: the class's own folder under output/.")] = None,
+        "--out", "-o", parser=parse_folder, metavar="DIR",
+        help="Output folder; default: the class's own folder under output/.")] = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Worker processes; default: one per core.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every handout, even those up to date.")] = False,

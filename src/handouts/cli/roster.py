@@ -15,7 +15,7 @@ WIDTH = 80  # the tables fit a standard terminal, and a printed page
 @app.command()
 def roster(
     roster: Annotated[Path, typer.Argument(metavar="ROSTER", help="Class roster: CSV, .xlsx, .xls or .ods.",
-                                           show_default=False, dir_okay=False)],
+                                           show_default=False)],
 ) -> None:
     """Show how ROSTER is read: its columns and what they mean, the clients it will print, the rows left out and why.
 
