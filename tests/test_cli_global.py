@@ -98,7 +98,7 @@ def test_quiet_and_verbose_after_the_command(path, place):
     assert quiet.exit_code == 0 and quiet.stdout == "", quiet.output
     verbose = runner.invoke(app, [*EXAMPLES[path], "--verbose"])
     assert verbose.exit_code == 0, verbose.output
-    assert "studio folder: " in verbose.stderr
+    assert "studio folder: " in verbose.stderr or path == ("roster",)  # a roster is read the same anywhere
     assert verbose.stderr.splitlines()[-1].startswith("took ")
     assert runner.invoke(app, [*EXAMPLES[path], "-q", "-v"]).exit_code == 2
 

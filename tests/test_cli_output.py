@@ -125,7 +125,7 @@ def test_templates_fit_80_columns_one_line_each(monkeypatch, studio_dir):
     assert names == ["classic", "cue-card", "large-print", "trifold", "wide-and-wordy"]
     assert lines[5].startswith("wide-and-wordy (studio)  A studio l") and lines[5].endswith("…")
     assert lines[5].count("…") == 2  # the long title and the long description are cut, nothing else
-    assert "2 pages" in lines[2] and "1-2 pages" in lines[1] and "1+ pages" in lines[3]
+    assert "2 pages" in lines[2] and "1-4 pages" in lines[1] and "1+ pages" in lines[3]
 
 
 def test_a_title_with_escapes_is_shown_not_obeyed(studio_dir):

@@ -301,7 +301,7 @@ class Trial:
 
         info = render.PdfInfo(lang=job.lang, template=job.template.name, page_limit=pages_of(job).limit,
                               keywords=[job.content.id, job.template.name, job.lang], page_hook=hook,
-                              allowed=allowed_files(job))
+                              allowed=allowed_files(job), stamp_place=bool(self.box_height and not laid))
         kept = write_atomic(self.keep_rml.parent, self.keep_rml.name, rml.encode("utf-8")) if self.keep_rml else None
         try:
             pdf = render.rml_to_pdf(rml, info, source=self.source)
@@ -390,14 +390,17 @@ def build_handout(
     made_from = {"content": str(job.content_file.resolve()), "studio": str(job.studio_file.resolve()),
                  "client": client, "note": note, "class": class_name,
                  "date": personal_info.date.isoformat() if personal_info else None}
-    warnings = (*job.warnings, *fit_warnings(job, rendered), *manifest.replacing(out_dir, name, made_from))
+    # A file named with --out is the one the user asked for: no record beside it, no warning on replacing it.
+    replaced = manifest.replacing(out_dir, name, made_from) if out_file is None else []
+    warnings = (*job.warnings, *fit_warnings(job, rendered), *replaced)
     if strict and warnings:
         count = len(warnings)
         raise ContentError.collected([*warnings, Problem(
             f"stopped on {count} warning{'s' if count != 1 else ''}: nothing was written", field="strict",
             hint="fix what the warnings say, or build without --strict")])
     path = write_atomic(out_dir, name, rendered.pdf)
-    manifest.remember(out_dir, name, made_from)
+    if out_file is None:
+        manifest.remember(out_dir, name, made_from)
     return Built(path, rendered.pages, warnings, rml, printing)
 
 

@@ -110,11 +110,15 @@ def _reference_details(located: LocatedData) -> list[Problem]:
         name = ref.get("id", f"reference {index + 1}")
         text = ref.get("text") if isinstance(ref.get("text"), str) else ""
         has_parts = any(ref.get(part) for part in ("title", "authors", "journal"))
-        dated = ref.get("year") or ref.get("date") or (not has_parts and _YEAR.search(text))
+        # A web page that gives no date of its own is dated by when it was read (Vancouver's "cited" date).
+        web_page = ref.get("url") and not ref.get("journal")
+        dated = ref.get("year") or ref.get("date") or (web_page and ref.get("accessed")) or \
+            (not has_parts and _YEAR.search(text))
         if not dated:
             problems.append(_warning(
                 located, ("references", index), f"reference '{name}' has no year",
-                "add year:, or for a web page or leaflet its date: as printed on it" if has_parts
+                "add year:, or for a web page or leaflet its date: as printed on it (or, when it gives none, "
+                "accessed: the day you read it)" if has_parts
                 else "add the year to its text, or give the reference by its parts with year:"))
         missing = [part for part in ("volume", "pages") if ref.get("journal") and not ref.get(part)]
         if missing:

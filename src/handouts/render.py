@@ -22,6 +22,8 @@ from handouts import __version__, cache, fit, fonts, order, rmlguard
 from handouts.errors import HandoutError, RenderError
 
 PageHook = Callable[[object, int], None]
+#: Where a batch's stamp goes in page 1's content, so a client's box reads where a single build's does.
+STAMP_PLACE = "/HandoutStamp"
 
 
 @dataclass
@@ -33,6 +35,7 @@ class PdfInfo:
     keywords: list[str] = field(default_factory=list)
     page_hook: PageHook | None = None
     page_limit: int | None = None  # a page past this stops the render (fit.Overflow)
+    stamp_place: bool = False  # mark where page 1's personal box reads (a batch's shared pages, stamped later)
     pages: int = 0  # set while rendering: pages of the final pass
     marks: list = field(default_factory=list)  # fit.Mark of the final pass
     allowed: rmlguard.Allowed = field(default_factory=rmlguard.Allowed)  # pictures and folders the RML may use
@@ -69,9 +72,12 @@ def _canvas_class(info: PdfInfo):
                 # Laying out pages nobody may print costs time (a huge text, many pages): stop here.
                 raise fit.spill(self.marks, info.page_limit, info.template) or \
                     fit.running_over(self.marks, info.page_limit, info.template)
-            if info.page_hook:
+            if info.page_hook or (info.stamp_place and info.pages == 1):
                 self.reading_order.mark(self, order.RANK["personal"])
+            if info.page_hook:
                 info.page_hook(self, info.pages)
+            if info.stamp_place and info.pages == 1:
+                self._code.append(f"{STAMP_PLACE} MP")  # a marked-content point: draws nothing
             self.reading_order.reorder(self._code)
             super().showPage()
 

@@ -245,8 +245,7 @@ class Stamper:
             use_fonts([page.obj for page in pdf.pages], form.Resources.Font)
             first = pdf.pages[0]
             first.add_resource(form, Name.XObject, Name(STAMP))
-            first.contents_add(b"q\n", prepend=True)
-            first.contents_add(f"Q q {STAMP} Do Q\n".encode())
+            _draw_at_its_place(pdf, first)
             self._open[id(layer)] = (pdf, form)
         return self._open[id(layer)]
 
@@ -254,6 +253,28 @@ class Stamper:
         for pdf, _ in self._open.values():
             pdf.close()
         self._sheet.close()
+
+
+def _draw_at_its_place(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    """Draw the stamp where the shared pages marked its place (``render.STAMP_PLACE``), else last.
+
+    Drawn there, a client's box comes in the page's reading order where a
+    single build's does (after the title): copy-paste and screen readers
+    meet it in the same place. The marker is a top-level operator, between
+    whole drawings, so the stamp draws in the page's own graphics state.
+    """
+    from handouts.render import STAMP_PLACE
+
+    operations = pikepdf.parse_content_stream(page)
+    place = next((i for i, (operands, operator) in enumerate(operations)
+                  if str(operator) == "MP" and operands and str(operands[0]) == STAMP_PLACE), None)
+    stamp = [([], pikepdf.Operator("q")), ([Name(STAMP)], pikepdf.Operator("Do")), ([], pikepdf.Operator("Q"))]
+    if place is None:
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(f"Q q {STAMP} Do Q\n".encode())
+        return
+    operations[place:place + 1] = stamp
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
 
 
 def use_fonts(owners: list, replacements: pikepdf.Dictionary) -> None:
