@@ -168,7 +168,8 @@ def flowable(params: str):
     With ``floor``, words inside an SVG print at ``floor`` points or more: the
     picture is widened for them, up to ``room`` (the column), and a picture
     whose words cannot reach it there is an error. A picture that cannot be
-    read is a ContentError naming the file and field.
+    read is a ContentError naming the file and field. With ``keep`` it keeps
+    with the next flowable (a section's picture with its steps).
     """
     spec = json.loads(params)
     file, width = Path(spec["file"]), float(spec["width"])
@@ -178,7 +179,9 @@ def flowable(params: str):
             raise ContentError(
                 f"the words in this picture would print smaller than {spec['floor']:g} pt, even across the column",
                 file=file, hint="make the words in the SVG larger, or leave them out and say it in the caption")
-        return _picture(file, max(width, needed), float(spec.get("height") or 0))
+        picture = _picture(file, max(width, needed), float(spec.get("height") or 0))
+        picture.keepWithNext = bool(spec.get("keep"))  # a section's picture moves with its steps
+        return picture
     except ContentError as error:
         for problem in error.problems:
             problem.field = problem.field or spec.get("field")
