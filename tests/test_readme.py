@@ -200,7 +200,7 @@ def _page_engine(studio):
 
 def _layout_overflow(studio):
     note = "Rest ten minutes after class, with a folded towel under your head and a pillow under your knees. " * 4
-    return run(studio, "build", "--client", "Zoë Łukasz", "--note", note.strip())
+    return run(studio, "build", "--template", "cue-card", "--client", "Zoë Łukasz", "--note", note.strip())
 
 
 def _output(studio, monkeypatch):
