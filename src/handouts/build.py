@@ -342,6 +342,20 @@ def _personal(client: str | None, note: str | None, class_name: str | None, date
     return Personal(client=client, note=note, class_name=class_name, date=date)
 
 
+def personal_for(job: Job, client: str | None, note: str | None, class_name: str | None,
+                 date: dt.date | None) -> Personal | None:
+    """The personal box's texts for these options (any one makes the handout personal), or None.
+
+    What ``build_handout`` prints in the box, for a caller that renders
+    without writing (the front desk's live preview): the same inputs, the
+    same box. Characters no font has are an error naming the option.
+    """
+    if not (any(value is not None for value in (client, note, class_name)) or date):
+        return None
+    glyphs.check_personal(job.font_coverage, client, note, class_name)
+    return _personal(client, note, class_name, date or today())
+
+
 def fit_warnings(job: Job, rendered: Rendered) -> list[Problem]:
     """What the fitting step wants the reader to know, as warnings (a page over the layout's aim)."""
     return [Problem(f"template '{job.template.name}': {note}", severity="warning",
@@ -379,10 +393,7 @@ def build_handout(
     project = project or Project.discover()
     job = prepare(project, content, template=template, paper=paper, lang=lang, practice_log=practice_log)
     printing = print_instruction(job)
-    personal_info = None
-    if any(value is not None for value in (client, note, class_name)) or date:
-        glyphs.check_personal(job.font_coverage, client, note, class_name)
-        personal_info = _personal(client, note, class_name, date or today())
+    personal_info = personal_for(job, client, note, class_name, date)
     name = out_file.name if out_file else name_for(job, client)
     out_dir = out_file.parent if out_file else (out_dir or project.default_out_dir())
     rml = out_dir / (name.removesuffix(".pdf") + ".rml") if keep_rml else None
