@@ -12,7 +12,7 @@ from handouts.cli.options import OptionError
 
 def parse_port(text: str) -> int:
     """A port number, 0 to 65535 (0: any free port)."""
-    value = text.strip()
+    value = str(text).strip()
     if not value.isdigit() or int(value) > 65535:
         raise OptionError(f"'{text}' is not a port number", "a whole number from 1 to 65535, such as 8765 "
                           "(0 picks a free one)")

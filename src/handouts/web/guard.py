@@ -35,7 +35,6 @@ from starlette.responses import RedirectResponse
 
 from handouts.errors import bug_line
 from handouts.limits import MAX_ROSTER_BYTES
-from handouts.project import size_text
 from handouts.web.pages import problem_page
 
 SESSION_COOKIE = "handouts_session"
@@ -108,7 +107,10 @@ class Settings:
 
     def allows_host(self, header: str) -> bool:
         """Whether a request's Host header names this server (any port: the socket decides that)."""
-        name = urlsplit(f"//{header}").hostname or ""
+        try:
+            name = urlsplit(f"//{header}").hostname or ""
+        except ValueError:  # '[::1' and the like
+            return False
         address = _ip(name)
         if address is not None:
             return address.is_loopback or self.token is not None
@@ -224,9 +226,10 @@ def cookie(name: str, value: str) -> str:
 
 
 def too_large(size: int | None) -> Refused:
-    what = f"is {size_text(size)}" if size else "is larger than that"
-    return Refused(413, f"the upload {what}; the page takes at most {size_text(MAX_ROSTER_BYTES)}, "
-                        "the largest roster the tool reads", "export a smaller roster (one class)")
+    """The answer to an upload over the limit, in the words the roster reader uses for a file too large."""
+    what = f"is {size / 1024 / 1024:.1f} MB" if size else "is larger than that"
+    return Refused(413, f"the upload {what}; the page takes a roster of at most {MAX_ROSTER_BYTES // 1024 // 1024} "
+                        "MB, as the command line does", "export only the class's bookings")
 
 
 def _limited(receive, request: Request):
