@@ -7,6 +7,9 @@ import csv
 import io
 import re
 import shutil
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import ROOT
@@ -64,3 +67,63 @@ def files_in(folder: Path) -> list[Path]:
 
 def pdfs_in(folder: Path) -> list[Path]:
     return [path for path in files_in(folder) if path.suffix == ".pdf"]
+
+
+#: The system's Chromium (Debian's package; `.ci/run` installs it), never a browser Playwright downloads.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def serving(project):
+    """The page for ``project``, served by uvicorn on a free loopback port in a thread; yields its address."""
+    from handouts.web.server import listen
+
+    running = listen(project, "127.0.0.1", 0)
+    server = running.server()
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [running.sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started and time.monotonic() < deadline:
+            thread.join(0.02)
+        yield running.url
+    finally:
+        server.should_exit = True
+        thread.join(60)
+        running.sock.close()
+
+
+@contextmanager
+def chromium(profile: Path, **options):
+    """The system Chromium, headless, with a fresh profile in ``profile``; yields its browser context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, accept_downloads=True,
+            **{"viewport": {"width": 1400, "height": 1000}, **options})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def preview_settled(page, timeout: float = 60) -> None:
+    """Wait until the picture on screen was made from the newest input (the page's own data-version hooks)."""
+    deadline = time.monotonic() + timeout
+    check = "() => document.querySelector('#preview').dataset.version === " \
+            "(document.querySelector('#handout').dataset.version || '0')"
+    while not page.evaluate(check):
+        if time.monotonic() > deadline:
+            raise AssertionError("the preview never caught up with the form")
+        page.wait_for_timeout(10)
+
+
+def drop_file(page, selector: str, name: str, data: bytes) -> None:
+    """Drop a file on the page, as a person drags one from their desktop."""
+    transfer = page.evaluate_handle(
+        "([name, bytes]) => { const t = new DataTransfer(); "
+        "t.items.add(new File([new Uint8Array(bytes)], name, {type: 'text/csv'})); return t; }", [name, list(data)])
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
