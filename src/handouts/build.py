@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,8 +256,9 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, box_height: f
     if far_over := fitting.hopeless(job.content, pages.limit or 40, job.template.page_size(job.paper),
                                     levels[-1].get("size", 12.0)):
         raise refusal(job, trial, far_over)
-    # The setting these inputs fitted at last time: a repeated build renders once.
-    key = cache.key(__version__, FIT_CACHE, repr(levels), trial.rml(0, job.content))
+    # The setting these inputs fitted at last time: a repeated build renders once (and so does the same
+    # handout for another client, in a layout whose box does not grow: the title is all that changes).
+    key = cache.key(__version__, FIT_CACHE, repr(levels), untitled(trial.rml(0, job.content)))
     known = cache.load("fit", key)
     try:
         fitted = fitting.choose(levels, trial.render, pages, known=known if isinstance(known, int) else None)
@@ -266,6 +268,15 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, box_height: f
         cache.store("fit", key, fitted.level)
     rendered = fitted.result
     return Rendered(rendered.pdf, rendered.pages, rendered.marks, fitted.level, tuple(fitted.notes))
+
+
+#: The title in RML's <document> tag: the PDF's metadata (with the client's name), never where anything lands.
+_TITLE = re.compile(r'(<document\b[^>]*?)\stitle="[^"]*"')
+
+
+def untitled(rml: str) -> str:
+    """``rml`` without its document title: what the fitting step's choice depends on."""
+    return _TITLE.sub(r"\1", rml, count=1)
 
 
 class Trial:
