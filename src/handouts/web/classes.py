@@ -21,13 +21,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, StreamingResponse
 
 from handouts.batch import build_batch
+from handouts.build import DEFAULT_CONTENT, DEFAULT_LANG
 from handouts.cli.options import parse_date, parse_paper
 from handouts.errors import HandoutError, Problem, bug_line
 from handouts.roster import MEANING, read_roster
 from handouts.templating import template_names
 from handouts.terminal import shown
 from handouts.web.desk import Batch, Upload, roster_file
-from handouts.web.forms import FormError, choices, placed, read_content, read_option, text
+from handouts.web.forms import FormError, choices, first_choice, placed, read_content, read_option, text
 from handouts.web.pages import by_field, page, problem_lines
 
 #: The longest name a dropped file keeps; the rest is cut.
@@ -70,13 +71,13 @@ def read(upload: Upload):
 
 async def class_page(request):
     """GET /class: the drop zone."""
-    return page(request, "class.html", roster=None, upload="", values={}, problems={},
-                **_options(request))
+    return page(request, "class.html", roster=None, upload="", values={}, problems={}, **_options(request))
 
 
 def _options(request) -> dict:
     project = request.app.state.project
-    return {"choices": choices(project), "templates": template_names(project)}
+    return {"choices": choices(project), "templates": template_names(project),
+            "first": first_choice(project, f"{DEFAULT_CONTENT}.{DEFAULT_LANG}")}
 
 
 async def dropped(request, form):

@@ -44,6 +44,15 @@ def choices(project: Project) -> list[Choice]:
     return [Choice(*name.rsplit(".", 1)) for name in project.content_ids()]
 
 
+def first_choice(project: Project, preferred: str) -> str:
+    """The content a form starts with: the studio's own in ``preferred``'s language first, else ``preferred``."""
+    listed = [choice.value for choice in choices(project)]
+    lang = preferred.rsplit(".", 1)[-1]
+    own = [value for value in listed if value.endswith(f".{lang}") and project.root
+           and (project.root / "content" / f"{value}.yaml").is_file()]
+    return (own or [value for value in listed if value == preferred] or listed or [""])[0]
+
+
 @dataclass(frozen=True)
 class HandoutForm:
     """The handout form, read: what ``build.prepare`` and ``build.build_handout`` take."""

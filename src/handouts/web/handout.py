@@ -25,7 +25,7 @@ from handouts.project import Project
 from handouts.templating import find_template, template_names
 from handouts.terminal import shown
 from handouts.web.desk import new_id
-from handouts.web.forms import Choice, FormError, choices, handout_form, placed, read_content, text
+from handouts.web.forms import Choice, FormError, choices, first_choice, handout_form, placed, read_content, text
 from handouts.web.pages import by_field, page, problem_lines
 
 #: Page 1 at 72 dpi: a letter page is 612 pixels wide, sharp enough beside the form, quick to draw.
@@ -133,11 +133,9 @@ def cards(desk, project: Project, content: Choice, paper: str | None) -> list[Ca
 
 
 def defaults(project: Project) -> dict:
-    """The form as it first shows: the studio's layout and paper, the first content in English if there is one."""
+    """The form as it first shows: the studio's layout and paper, its own content in English if it has some."""
     studio = load_studio(project.studio_file())
-    listed = [choice.value for choice in choices(project)]
-    wanted = f"{build.DEFAULT_CONTENT}.{build.DEFAULT_LANG}"
-    content = wanted if wanted in listed else (listed[0] if listed else "")
+    content = first_choice(project, f"{build.DEFAULT_CONTENT}.{build.DEFAULT_LANG}")
     return {"content": content, "template": studio.template, "paper": studio.paper,
             "practice_log": "1" if studio.practice_log else ""}
 
