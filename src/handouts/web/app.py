@@ -21,7 +21,7 @@ from handouts.content import load_studio
 from handouts.project import Project
 from handouts.web import checks, classes, handout
 from handouts.web.desk import Desk
-from handouts.web.guard import Guard, Settings, checked_form, cookie, same
+from handouts.web.guard import Guard, Refused, Settings, checked_form, cookie, same
 from handouts.web.pages import page
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -41,8 +41,8 @@ async def download(request):
     """GET /files/ID: a file this server built, by its id (``?view=print`` opens it in the browser's viewer)."""
     served = request.app.state.desk.files.get(request.path_params["file"])
     if served is None:
-        return page(request, "problem.html", 404, status=404, message="no file of that id was built here",
-                    hint="build it again: the page gives out only the files it built, by their id")
+        raise Refused(404, "no file of that id was built here",
+                      "build it again: the page gives out only the files it built, by their id")
     shown = "inline" if request.query_params.get("view") == "print" else "attachment"
     return FileResponse(served.path, media_type=served.media_type, filename=served.path.name,
                         content_disposition_type=shown)

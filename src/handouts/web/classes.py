@@ -28,7 +28,8 @@ from handouts.roster import MEANING, read_roster
 from handouts.templating import template_names
 from handouts.terminal import shown
 from handouts.web.desk import Batch, Upload, roster_file
-from handouts.web.forms import FormError, choices, first_choice, placed, read_content, read_option, text
+from handouts.web.forms import choices, first_choice, placed, read_content, read_option, text
+from handouts.web.guard import Refused
 from handouts.web.pages import by_field, page, problem_lines
 
 #: The longest name a dropped file keeps; the rest is cut.
@@ -158,19 +159,16 @@ def run_batch(app, batch: Batch, options: dict) -> None:
 
 
 def _batch(request) -> Batch:
+    """The class the address names; a page saying so when it is not one of ours."""
     batch = request.app.state.desk.batches.get(request.path_params["batch"])
     if batch is None:
-        raise FormError("no class of that id was built here", hint="build it again from the class page")
+        raise Refused(404, "no class of that id was built here", "build it again from the class page")
     return batch
 
 
 async def batch_page(request):
     """GET /class/batches/ID: the progress of a class, then what was made and which rows failed."""
-    try:
-        batch = _batch(request)
-    except FormError as error:
-        return page(request, "problem.html", 404, status=404, message=error.problems[0].message,
-                    hint=error.problems[0].hint)
+    batch = _batch(request)
     report = batch.report
     failed = [(row.row, row.name, str(dataclasses.replace(row.problem, file=None, line=None, column=None)))
               for row in (report.failed if report else [])]
@@ -180,24 +178,16 @@ async def batch_page(request):
 
 async def progress(request):
     """GET /class/batches/ID/progress: how far the class is (JSON, for the page's script)."""
-    try:
-        batch = _batch(request)
-    except FormError as error:
-        return JSONResponse({"error": error.problems[0].message}, 404)
+    batch = _batch(request)
     return JSONResponse({"done": batch.done, "total": batch.total, "finished": batch.finished})
 
 
 async def clients_zip(request):
     """GET /class/batches/ID/clients.zip: every client's handout and clients.csv, in one zip."""
-    try:
-        batch = _batch(request)
-    except FormError as error:
-        return page(request, "problem.html", 404, status=404, message=error.problems[0].message,
-                    hint=error.problems[0].hint)
+    batch = _batch(request)
     report = batch.report
     if report is None:
-        return page(request, "problem.html", 409, status=409, message="this class has no files yet",
-                    hint="wait until it is built")
+        raise Refused(409, "this class has no files yet", "wait until it is built")
     files = [*report.built, *report.up_to_date, *([report.clients] if report.clients else [])]
     archive = await run_in_threadpool(_zip, files)
     name = f"{report.out_dir.name}-clients.zip"
