@@ -176,7 +176,7 @@ def test_a_bug_is_one_line_in_the_log_without_the_clients_name(desk, monkeypatch
 
 @pytest.mark.parametrize("verbose", [False, True])
 def test_the_log_names_no_client_unless_verbose(studio, caplog, verbose):
-    with open_desk(studio, Settings(verbose=verbose)) as desk, caplog.at_level(logging.INFO):
+    with open_desk(studio, Settings(verbose=verbose)) as desk, caplog.at_level(logging.INFO, logger="handouts.serve"):
         desk.post("/", data={**handout(token(desk)), "action": "download"})
         page = desk.post("/class", data={"csrf": token(desk)},
                          files={"roster": ("tuesday.csv", export_roster(3), "text/csv")})

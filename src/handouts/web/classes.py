@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, RedirectResponse, StreamingRespons
 from handouts.batch import build_batch
 from handouts.build import DEFAULT_CONTENT, DEFAULT_LANG
 from handouts.cli.options import parse_date, parse_paper
+from handouts.content import load_studio
 from handouts.errors import HandoutError, Problem, bug_line
 from handouts.roster import MEANING, read_roster
 from handouts.templating import template_names
@@ -94,8 +95,9 @@ async def dropped(request, form):
     if summary is None:
         return page(request, "class.html", 422, roster=None, upload="", values={},
                     problems={"roster": problem_lines(problems)}, **_options(request))
-    return page(request, "class.html", roster=summary, upload=app.desk.uploads.add(upload), values={},
-                problems={}, **_options(request))
+    studio = load_studio(app.project.studio_file())
+    return page(request, "class.html", roster=summary, upload=app.desk.uploads.add(upload),
+                values={"practice_log": "1" if studio.practice_log else ""}, problems={}, **_options(request))
 
 
 async def start(request, form):
@@ -128,7 +130,7 @@ def _batch_options(project, form) -> dict:
     return {"content": content.id, "lang": content.lang, "template": template.lower() if template else None,
             "paper": read_option(parse_paper, text(form, "paper"), "--paper"),
             "class_name": text(form, "class_name"), "date": read_option(parse_date, text(form, "date"), "--date"),
-            "practice_log": True if form.get("practice_log") == "1" else None}
+            "practice_log": form.get("practice_log") == "1"}
 
 
 def run_batch(app, batch: Batch, options: dict) -> None:

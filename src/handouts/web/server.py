@@ -109,5 +109,4 @@ def _logging(verbose: bool) -> None:
     for name in ("handouts.serve", "uvicorn"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
-        logger.propagate = False
         logger.setLevel(logging.INFO if verbose else logging.WARNING)
