@@ -62,6 +62,8 @@ WRONG = {
     "roster": ("{folder}", 1),       # a folder where a file is wanted: the roster reader says so
     "folder": ("{file}", 1),
     "name": ("No Such!", 2),
+    "--port": ("eighty", 2),
+    "--host": ("no-such-host.invalid", 1),
 }
 #: Where a command carries on after the error (a watch waits for the next save).
 CARRIES_ON = {(("watch",), "--template"): 0}

@@ -79,6 +79,7 @@ OPTION_LISTS = {
     ("templates", "list"): lambda: "",
     ("templates", "show"): lambda: re.search(r"`templates show NAME \[[^`]*`", README).group(0),
     ("preview",): lambda: re.search(r"`preview`\s+takes[^.]*", README).group(0),
+    ("serve",): lambda: _paragraph(section("### `handouts serve`"), "Options:"),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,8 +256,9 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, box_height: f
     if far_over := fitting.hopeless(job.content, pages.limit or 40, job.template.page_size(job.paper),
                                     levels[-1].get("size", 12.0)):
         raise refusal(job, trial, far_over)
-    # The setting these inputs fitted at last time: a repeated build renders once.
-    key = cache.key(__version__, FIT_CACHE, repr(levels), trial.rml(0, job.content))
+    # The setting these inputs fitted at last time: a repeated build renders once (and so does the same
+    # handout for another client, in a layout whose box does not grow: the title is all that changes).
+    key = cache.key(__version__, FIT_CACHE, repr(levels), untitled(trial.rml(0, job.content)))
     known = cache.load("fit", key)
     try:
         fitted = fitting.choose(levels, trial.render, pages, known=known if isinstance(known, int) else None)
@@ -266,6 +268,15 @@ def render_pdf(job: Job, personal_info: Personal | None = None, *, box_height: f
         cache.store("fit", key, fitted.level)
     rendered = fitted.result
     return Rendered(rendered.pdf, rendered.pages, rendered.marks, fitted.level, tuple(fitted.notes))
+
+
+#: The title in RML's <document> tag: the PDF's metadata (with the client's name), never where anything lands.
+_TITLE = re.compile(r'(<document\b[^>]*?)\stitle="[^"]*"')
+
+
+def untitled(rml: str) -> str:
+    """``rml`` without its document title: what the fitting step's choice depends on."""
+    return _TITLE.sub(r"\1", rml, count=1)
 
 
 class Trial:
@@ -342,6 +353,20 @@ def _personal(client: str | None, note: str | None, class_name: str | None, date
     return Personal(client=client, note=note, class_name=class_name, date=date)
 
 
+def personal_for(job: Job, client: str | None, note: str | None, class_name: str | None,
+                 date: dt.date | None) -> Personal | None:
+    """The personal box's texts for these options (any one makes the handout personal), or None.
+
+    What ``build_handout`` prints in the box, for a caller that renders
+    without writing (the front desk's live preview): the same inputs, the
+    same box. Characters no font has are an error naming the option.
+    """
+    if not (any(value is not None for value in (client, note, class_name)) or date):
+        return None
+    glyphs.check_personal(job.font_coverage, client, note, class_name)
+    return _personal(client, note, class_name, date or today())
+
+
 def fit_warnings(job: Job, rendered: Rendered) -> list[Problem]:
     """What the fitting step wants the reader to know, as warnings (a page over the layout's aim)."""
     return [Problem(f"template '{job.template.name}': {note}", severity="warning",
@@ -379,10 +404,7 @@ def build_handout(
     project = project or Project.discover()
     job = prepare(project, content, template=template, paper=paper, lang=lang, practice_log=practice_log)
     printing = print_instruction(job)
-    personal_info = None
-    if any(value is not None for value in (client, note, class_name)) or date:
-        glyphs.check_personal(job.font_coverage, client, note, class_name)
-        personal_info = _personal(client, note, class_name, date or today())
+    personal_info = personal_for(job, client, note, class_name, date)
     name = out_file.name if out_file else name_for(job, client)
     out_dir = out_file.parent if out_file else (out_dir or project.default_out_dir())
     rml = out_dir / (name.removesuffix(".pdf") + ".rml") if keep_rml else None

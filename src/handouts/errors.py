@@ -85,3 +85,21 @@ class GlyphError(HandoutError):
 
 class OutputError(HandoutError):
     """An output path is unsafe or cannot be written."""
+
+
+def bug_line(error: BaseException) -> str:
+    """A bug as one line: its kind and the line of ours it came from, never the values it held.
+
+    A bug's message may hold a roster's names, so it is left out; the
+    command line prints this line, and the web page logs it.
+    """
+    from handouts.project import PACKAGE_DIR, is_inside
+
+    where = "?"
+    tb = error.__traceback__
+    while tb is not None:
+        file = Path(tb.tb_frame.f_code.co_filename)
+        if is_inside(file, PACKAGE_DIR):  # our code, wherever the checkout or the install is
+            where = f"{file.name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return f"internal error: {type(error).__name__} in {where}; this is a bug, please report it"

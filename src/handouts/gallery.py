@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from handouts.build import prepare, render_pdf
+from handouts.build import DEFAULT_CONTENT, prepare, render_pdf
 from handouts.content import load_studio
 from handouts.preview import page_pngs
 from handouts.project import Project
@@ -23,18 +23,32 @@ LABEL = 64        # room under each page for its name and title
 NAME_SIZE, TITLE_SIZE = 22, 17
 
 
+def first_page(project: Project, name: str, *, content: str = DEFAULT_CONTENT, lang: str | None = None,
+               paper: str | None = None, height: int = HEIGHT):
+    """Page 1 of layout ``name`` as a PIL image ``height`` pixels tall, and the template.
+
+    On ``paper`` (default: the studio's) when the layout prints on it, else
+    on the first paper it does; the picture of a gallery or of the front
+    desk's layout picker.
+    """
+    from PIL import Image
+
+    template = find_template(project, name)
+    papers = template.info.papers
+    paper = paper or load_studio(project.studio_file()).paper
+    job = prepare(project, content, template=name, lang=lang, paper=paper if paper in papers else papers[0])
+    page = Image.open(io.BytesIO(page_pngs(render_pdf(job).pdf, scale=2.0, pages=1, optimize=False)[0]))
+    page = page.convert("RGB")
+    return page.resize((round(page.width * height / page.height), height), Image.LANCZOS), template
+
+
 def gallery_png(project: Project) -> tuple[bytes, list[str]]:
     """The gallery as PNG bytes, and the template names in it (in order)."""
     from PIL import Image, ImageDraw
 
-    studio_paper = load_studio(project.studio_file()).paper
     pages, names = [], template_names(project)
     for name in names:
-        template = find_template(project, name)
-        papers = template.info.papers
-        job = prepare(project, template=name, paper=studio_paper if studio_paper in papers else papers[0])
-        page = Image.open(io.BytesIO(page_pngs(render_pdf(job).pdf, scale=2.0, pages=1)[0])).convert("RGB")
-        page = page.resize((round(page.width * HEIGHT / page.height), HEIGHT), Image.LANCZOS)
+        page, template = first_page(project, name)
         pages.append((name, template.info.title, page))
     width = GAP + sum(page.width + GAP for _, _, page in pages)
     sheet = Image.new("RGB", (width, GAP + HEIGHT + LABEL + GAP), "#F2F2F2")

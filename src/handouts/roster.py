@@ -111,6 +111,13 @@ class Roster:
     columns: dict[str, str] = field(default_factory=dict)  # our field -> the header that gave it
     ignored: list[str] = field(default_factory=list)  # headers that mean nothing to us
 
+    def not_printed(self) -> list[tuple[int, str, str]]:
+        """Every row that gets no handout, in row order: its number, the client's name and why, in words."""
+        rows = [(item.row, item.name, f"{left_out_reason(item.status)} (status: {item.status})")
+                for item in self.left_out]
+        rows += [(item.row, item.name, _why(item.problem)) for item in self.problems]
+        return sorted(rows)
+
     def require_clients(self) -> None:
         """A roster with no one to print is an error that says why (and lists what was wrong with its rows)."""
         if self.clients:
@@ -122,6 +129,11 @@ class Roster:
                              hint="export the class's bookings again, with its clients in it")
         error.problems += [problem.problem for problem in self.problems]
         raise error
+
+
+def _why(problem: Problem) -> str:
+    text = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    return f"{text} ({problem.hint})" if problem.hint else text
 
 
 def normalise_header(text: str) -> str:

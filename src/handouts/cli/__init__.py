@@ -17,6 +17,7 @@ from handouts.cli import watch  # noqa: E402,F401
 from handouts.cli import templates  # noqa: E402,F401
 from handouts.cli import batch  # noqa: E402,F401
 from handouts.cli import roster  # noqa: E402,F401
+from handouts.cli import serve  # noqa: E402,F401
 
 
 def main() -> None:

@@ -93,17 +93,9 @@ def internal_error(error: Exception) -> typer.Exit:
     """A bug as one line: its kind and the line of ours it came from (re-raised with --debug)."""
     if state["debug"]:
         raise error
-    from handouts.project import PACKAGE_DIR, is_inside
+    from handouts.errors import bug_line
 
-    where = "?"
-    tb = error.__traceback__
-    while tb is not None:
-        file = Path(tb.tb_frame.f_code.co_filename)
-        if is_inside(file, PACKAGE_DIR):  # our code, wherever the checkout or the install is
-            where = f"{file.name}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    say(f"internal error: {type(error).__name__} in {where}; this is a bug, please report it "
-        "(run with --debug for the traceback)", color=typer.colors.RED)
+    say(f"{bug_line(error)} (run with --debug for the traceback)", color=typer.colors.RED)
     return typer.Exit(1)
 
 

@@ -82,25 +82,18 @@ def _left_out(console, read) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from handouts.roster import left_out_reason
     from handouts.terminal import shown
 
-    if not (read.left_out or read.problems):
+    rows = read.not_printed()
+    if not rows:
         return
-    table = Table(title=f"rows left out: {len(read.left_out) + len(read.problems)}", title_justify="left")
+    table = Table(title=f"rows left out: {len(rows)}", title_justify="left")
     table.add_column("row", justify="right")
     table.add_column("name", overflow="fold")
     table.add_column("why", overflow="fold")
-    rows = [(item.row, item.name, f"{left_out_reason(item.status)} (status: {item.status})") for item in read.left_out]
-    rows += [(item.row, item.name, _reason(item.problem)) for item in read.problems]
-    for row, name, why in sorted(rows):
+    for row, name, why in rows:
         table.add_row(str(row), Text(shown(name or "(no name)", 60)), Text(shown(why, 300)))
     console.print(table)
-
-
-def _reason(problem) -> str:
-    text = f"{problem.field}: {problem.message}" if problem.field else problem.message
-    return f"{text} ({problem.hint})" if problem.hint else text
 
 
 def _delimiter(delimiter: str) -> str:
