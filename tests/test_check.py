@@ -137,7 +137,7 @@ def test_the_grade_limit_comes_from_the_studio(studio_dir):
     (studio_dir / "studio.yaml").write_text(text.replace("reading_grade_max: 8", "reading_grade_max: 4"), encoding="utf-8")
     result = check("constructive-rest.en", project=studio_dir)
     assert result.exit_code == 1
-    assert "reading grade 6.4 is above 4 in the view 'The somatic view'" in result.stdout
+    assert "reading grade 6 is above 4 in the view 'The somatic view'" in result.stdout
 
 
 def test_spanish_is_measured_with_spanish_syllables():
