@@ -14,7 +14,7 @@ from handouts.errors import GlyphError
 from handouts.project import Project
 
 SOURCE = (ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8")
-STEP = "Put the towel where your head will go."
+STEP = "Lay the towel where your head goes."
 
 
 def content_with(studio_dir, old: str, new: str):

@@ -71,7 +71,7 @@ def test_any_text_prints_as_written_or_is_refused_by_the_tool(texts, hostile, ba
     content = dict(SOURCE, title=title)
     content["sections"] = [dict(section) for section in SOURCE["sections"]]
     content["sections"][1]["steps"] = [step] + SOURCE["sections"][1]["steps"][1:]
-    content["sections"][2]["bullets"] = [bullet]
+    content["sections"][0]["bullets"] = [bullet]  # the list of props
     file = STUDIO / "content" / "random.en.yaml"
     file.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = STUDIO / "out"

@@ -422,5 +422,5 @@ def test_large_print_is_large_where_a_client_reads(rendered, paper):
         assert min(size for size, _ in char_sizes(pdf, 0, phrase)) >= 16, phrase
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     for page, phrase in ((0, "Page 1 of"), (len(pages) - 1, "Website")) + tuple(
-            (next(i for i, text in enumerate(pages) if ref in text), ref) for ref in ("Weppler CH", "ENT UK")):
+            (next(i for i, text in enumerate(pages) if ref in text), ref) for ref in ("Juker D", "ENT UK")):
         assert min(size for size, _ in char_sizes(pdf, page, phrase)) >= 14, phrase
