@@ -246,8 +246,10 @@ class PictureStack(Flowable):
         if width < least:
             need = fixed + least * aspects
             frame = getattr(getattr(self.canv, "_doctemplate", None), "frame", None)
+            # Measured against the whole panel, as a text overflow is: the share the panel's text must give up.
+            panel = getattr(frame, "_aH", available_height)
             raise Overflow(f"panel '{getattr(frame, 'id', '?')}': the pictures need {need - available_height:.0f} pt "
-                           "more", item=self.item, used=need, room=available_height)
+                           "more", item=self.item, used=panel - available_height + need, room=panel)
         self._drawn = [_picture(file, width, 0) for file in self.pictures]
         self.width = available_width
         self.height = fixed + sum(drawing.height for drawing in self._drawn)

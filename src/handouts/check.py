@@ -173,15 +173,21 @@ def layout_problems(project: Project, file: Path, templates: list[str] | None = 
 
     problems = []
     for name in templates or template_names(project):
+        copy = ""
         try:
             papers = find_template(project, name).info.papers
             studio = validate(load_yaml(project.studio_file()), Studio)
             job = prepare(project, file, template=name, paper=studio.paper if studio.paper in papers else papers[0])
             problems += [replace(warning, file=file) for warning in fit_warnings(job, render_pdf(job))]
+            box = job.template.box_rect(job.paper)
+            if job.template.info.fixed_pages and box:
+                # A client's copy (a build with --client, each of a batch) keeps its box's room: does that fit too?
+                copy = " (a client's copy, with its personal box)"
+                render_pdf(job, box_height=box[3])
         except HandoutError as error:  # what a build in this layout would say, naming the layout
-            problems += [problem if "template '" in problem.message else
-                         Problem(f"template '{name}': {problem.message}", problem.file, problem.line, problem.column,
-                                 problem.field, problem.hint, problem.severity) for problem in error.problems]
+            said = f"template '{name}': "
+            problems += [replace(problem, message=f"template '{name}'{copy}: "
+                                 + problem.message.removeprefix(said)) for problem in error.problems]
     return problems
 
 

@@ -329,7 +329,7 @@ def _told(refusing: Refusing, content, overflow: Overflow):
 
     # Hopeless content is measured with a single try: every other would lay out the huge text again.
     cut = measured_cut(total, overflow.ratio, fits, refine=math.isfinite(overflow.ratio) and overflow.ratio < _HOPELESS)
-    units = unit(item)
+    units = unit(item) if cut != 1 else unit(item)[:-1]
     line, column = load_yaml(refusing.content_file).locate(tuple(int(p) if p.isdigit() else p
                                                                  for p in item.split(".")))
     place = {"file": refusing.content_file, "line": line, "column": column, "field": item}
