@@ -104,10 +104,17 @@ def test_rebuild_is_byte_identical(tmp_path, project):
     assert first == second
 
 
-def test_note_too_long_for_the_box_is_an_error_and_writes_nothing(tmp_path, project):
-    with pytest.raises(LayoutOverflowError, match="personal box of template 'classic'"):
-        build_handout(project=project, out_dir=tmp_path, client="Ana", note="Breathe. " * 80, date=DATE)
+def test_note_too_long_for_a_fixed_box_is_an_error_and_writes_nothing(tmp_path, project):
+    with pytest.raises(LayoutOverflowError, match="the note is too long for the personal box of template 'cue-card'"):
+        build_handout(project=project, out_dir=tmp_path, template="cue-card", client="Ana", note="Breathe. " * 80,
+                      date=DATE)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_growing_layout_grows_its_box_for_a_long_note(tmp_path, project):
+    note = "Breathe slowly into your back ribs and let the floor hold you. " * 6
+    built = build_handout(project=project, out_dir=tmp_path, client="Ana", note=note, date=DATE)
+    assert " ".join(note.split()) in " ".join(pdf_text(built.path).split())
 
 
 def test_pdf_opens_in_pdfium(default_pdf):

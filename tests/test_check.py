@@ -8,6 +8,7 @@ the file has it, with a fix, and with the right exit code.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -132,8 +133,9 @@ def test_the_grade_limit_comes_from_the_studio(studio_dir):
     (studio_dir / "studio.yaml").write_text(text.replace("reading_grade_max: 8", "reading_grade_max: 4"), encoding="utf-8")
     result = check("constructive-rest.en", project=studio_dir)
     assert result.exit_code == 1
-    assert "reading grade 6.2 is above 4 in the view 'The somatic view'" in result.stdout
-    assert "or raise reading_grade_max in studio.yaml, now 4)" in result.stdout
+    over = [line for line in result.stdout.splitlines() if "is above 4 in the" in line]
+    assert over and all(re.search(r": reading grade \d+(\.\d)? is above 4 in the ", line) for line in over)
+    assert all(line.endswith("or raise reading_grade_max in studio.yaml, now 4)") for line in over)
 
 
 def studio_with_disclaimer(studio_dir, disclaimer_yaml: str):
@@ -199,3 +201,20 @@ def test_labels_missing_from_a_catalogue_are_counted(studio_dir, tmp_path):
     file.write_text((DATA / "base.en.yaml").read_text(encoding="utf-8").replace("lang: en", "lang: fr"), encoding="utf-8")
     result = check(str(file), project=studio_dir)
     assert "label(s) missing in templates/_base/labels/fr.yaml (prepared_for, date, class_name, note, ...)" in result.stdout
+
+
+def test_check_lays_a_fixed_layout_out_with_a_clients_box_too(studio_dir):
+    """A brochure that fits plain but not with the personal box would fail every client of a batch: check says so."""
+    folder = studio_dir / "templates" / "tall-box"
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text("extends: trifold\ntitle: Trifold with a tall box\n"
+                                          "description: The trifold, with room for a long note on the cover.\n"
+                                          "personal_box: {top: 36, right: 36, width: 212, height: 420}\n",
+                                          encoding="utf-8")
+    (folder / "handout.rml.j2").write_text('{% extends "!builtin/trifold/handout.rml.j2" %}', encoding="utf-8")
+    result = check("constructive-rest.en", "--template", "tall-box", project=studio_dir)
+    assert result.exit_code == 1, result.output
+    [line] = result.stdout.splitlines()
+    assert "template 'tall-box' (a client's copy, with its personal box): no room for " in line
+    assert runner.invoke(app, ["--project", str(studio_dir), "build", "--template", "tall-box",
+                               "--out", str(studio_dir / "out")]).exit_code == 0  # it fits plain

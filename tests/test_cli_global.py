@@ -118,11 +118,12 @@ def test_project_after_the_command_is_the_studio_folder(place):
     assert runner.invoke(app, ["init", "studio", "--name", "After Studio"]).exit_code == 0
     elsewhere = place / "elsewhere"
     elsewhere.mkdir()
-    for args in (["build"], ["batch", str(place / "class.csv"), "--jobs", "1"]):
+    # A build writes to the studio's output folder, a batch to its class's folder there (named after the roster).
+    for args, folder in ((["build"], "output"), (["batch", str(place / "class.csv"), "--jobs", "1"], "output/class")):
         result = runner.invoke(app, [*args, "--project", str(place / "studio"), "--json"])
         assert result.exit_code == 0, result.output
         paths = [Path(output["path"]) for output in records(result)[0]["outputs"]]
-        assert paths and all(path.parent == place / "studio" / "output" for path in paths)
+        assert paths and all(path.parent == place / "studio" / folder for path in paths)
 
 
 def test_debug_after_the_command_shows_the_traceback(place):
@@ -166,10 +167,10 @@ def test_a_batch_with_a_failed_row_lists_it_under_errors(place):
     assert result.exit_code == 1
     [record] = records(result)
     assert_shape(record, "batch")
-    assert record["ok"] is False and len(record["outputs"]) == 2  # Zoë's handout and the pack
+    assert record["ok"] is False and [output["kind"] for output in record["outputs"]] == ["pdf", "pack", "clients"]
     [error] = record["errors"]
     assert (error["file"], error["line"]) == ("class.csv", 2) and "language 'fr'" in error["message"]
-    assert record["details"]["failed"] == [{"row": 2, "client": "Ana García"}]
+    assert record["details"]["failed"] == [{"row": 2, "client": "Ana García", "email": None}]
 
 
 def test_handouts_alone_prints_the_help():

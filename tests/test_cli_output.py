@@ -69,7 +69,7 @@ def test_a_layout_that_prints_one_way_says_how(tmp_path, template, lang, line):
     result = runner.invoke(app, ["build", "--template", template, "--lang", lang, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [line]
-    assert result.stdout.strip().endswith(f"constructive-rest-{template}.pdf")
+    assert result.stdout.strip().endswith(f"constructive-rest.{lang}.{template}.letter.pdf")
     as_json = runner.invoke(app, ["build", "--template", template, "--lang", lang, "--out", str(tmp_path), "--json"])
     assert json.loads(as_json.stdout)["details"]["printing"] == line and as_json.stderr == ""
     assert runner.invoke(app, ["build", "-t", template, "--lang", lang, "-o", str(tmp_path), "-q"]).output == ""
@@ -125,7 +125,7 @@ def test_templates_fit_80_columns_one_line_each(monkeypatch, studio_dir):
     assert names == ["classic", "cue-card", "large-print", "trifold", "wide-and-wordy"]
     assert lines[5].startswith("wide-and-wordy (studio)  A studio l") and lines[5].endswith("…")
     assert lines[5].count("…") == 2  # the long title and the long description are cut, nothing else
-    assert "2 pages" in lines[2] and "1-4 pages" in lines[1] and "1+ pages" in lines[3]
+    assert "2 pages" in lines[2] and "1-4 pages" in lines[1] and "1-16 pages" in lines[3]
 
 
 def test_a_title_with_escapes_is_shown_not_obeyed(studio_dir):

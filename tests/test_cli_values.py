@@ -146,7 +146,7 @@ def test_usage_errors_read_like_content_errors(args, message, place):
 def test_paper_and_template_names_in_any_case(paper, template, place):
     result = runner.invoke(app, ["build", "--paper", paper, "--template", template, "--out", "out"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith(f"constructive-rest-{template.lower()}.pdf")
+    assert result.stdout.strip().endswith(f"constructive-rest.en.{template.lower()}.{paper.strip().lower()}.pdf")
 
 
 def test_an_input_with_escapes_is_shown_not_obeyed(place):

@@ -116,7 +116,8 @@ def test_references_a_reader_cannot_find_again():
         f"warning: {file}:42:5: references.3: reference 'park-nd' has no year "
         "(hint: add the year to its text, or give the reference by its parts with year:)",
         f"warning: {file}:44:5: references.4: reference 'trust-leaflet' has no year "
-        "(hint: add year:, or for a web page or leaflet its date: as printed on it)",
+        "(hint: add year:, or for a web page or leaflet the date: printed on it, or accessed: the day you read it "
+        "if it gives none)",
     ]
 
 

@@ -266,17 +266,19 @@ def test_a_tool_error_a_command_forgot_to_catch_is_still_one_line(monkeypatch, t
     assert (result.exit_code, result.stderr) == (1, "error: cannot open the PDF (hint: open it yourself)\n")
 
 
-@pytest.mark.parametrize("template", ["classic", "large-print"])
-def test_a_note_too_long_for_the_box_keeps_its_field_and_hint_through_the_page_engine(tmp_path, template):
-    """ReportLab re-raises an error from a page hook with 'handle_frameEnd args=()' glued on; ours comes out."""
+@pytest.mark.parametrize("template", ["trifold", "cue-card"])
+def test_a_note_too_long_for_a_fixed_box_names_its_option_and_a_measured_length(tmp_path, template):
     from handouts.errors import LayoutOverflowError
 
     with pytest.raises(LayoutOverflowError) as caught:
         build_handout(template=template, client="Ana", note="Breathe slowly. " * 20, out_dir=tmp_path,
                       project=Project(root=ROOT))
     [problem] = caught.value.problems
-    assert problem.field == "--note" and problem.message.startswith("the personal box of template")
-    assert problem.hint.startswith("shorten the note to about")
+    assert problem.field == "--note"
+    assert problem.message.startswith(f"the note is too long for the personal box of template '{template}': 319 characters")
+    keep = int(problem.hint.removeprefix("shorten the note to ").split()[0])
+    build_handout(template=template, client="Ana", note=("Breathe slowly. " * 20)[:keep].rstrip(), out_dir=tmp_path,
+                  project=Project(root=ROOT))  # following the hint works
 
 
 @pytest.mark.parametrize("lang", ["../../../etc/passwd", "en/../../x", "/etc/passwd"])

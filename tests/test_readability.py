@@ -83,7 +83,7 @@ def test_a_hard_spanish_block_is_a_warning_in_a_build_and_an_error_in_check(tmp_
                               "is below 55 in the summary; hardest: \"La consecución de una alineación")
     assert warning.endswith("(hint: split long sentences and use shorter, everyday words; or lower "
                             "reading_ease_min in studio.yaml, now 55)")
-    assert (tmp_path / "neck-rest-classic.pdf").is_file()
+    assert (tmp_path / "neck-rest.es.classic.letter.pdf").is_file()
     checked = runner.invoke(app, ["--project", str(ROOT), "check", str(file)])
     assert checked.exit_code == 1 and checked.stdout.startswith(f"error: {file}:5:1: summary: INFLESZ ease -31.2")
 
@@ -94,7 +94,7 @@ def test_a_hard_english_block_is_a_warning_naming_reading_grade_max(tmp_path):
     assert warning.startswith(f"warning: {file}:5:1: summary: reading grade 32.1 is above 8 in the summary; "
                               "hardest: \"Physiological equilibrium emerges gradually.\" (39.1)")
     assert "raise reading_grade_max in studio.yaml, now 8)" in warning
-    assert path == str(tmp_path / "neck-rest-classic.pdf")
+    assert path == str(tmp_path / "neck-rest.en.classic.letter.pdf")
 
 
 def test_strict_build_stops_on_the_warning_and_writes_nothing(tmp_path):

@@ -117,8 +117,8 @@ def _reference_details(located: LocatedData) -> list[Problem]:
         if not dated:
             problems.append(_warning(
                 located, ("references", index), f"reference '{name}' has no year",
-                "add year:, or for a web page or leaflet its date: as printed on it (or, when it gives none, "
-                "accessed: the day you read it)" if has_parts
+                "add year:, or for a web page or leaflet the date: printed on it, or accessed: the day you "
+                "read it if it gives none" if has_parts
                 else "add the year to its text, or give the reference by its parts with year:"))
         missing = [part for part in ("volume", "pages") if ref.get("journal") and not ref.get(part)]
         if missing:
