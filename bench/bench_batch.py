@@ -126,9 +126,9 @@ def child(path: str, size: int, jobs: int) -> None:
         start, cpu = time.perf_counter(), cpu_seconds()
         pack = (stamped if path == "stamped" else plain)(roster, out, jobs)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
-        handouts = sorted(p for p in out.glob("*.pdf") if p != pack)
+        files = sorted(p for p in out.glob("*.pdf") if p != pack)
         print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "pack": pack.stat().st_size,
-                          "handout": handouts[0].stat().st_size, "files": len(handouts)}))
+                          "handout": files[0].stat().st_size, "files": len(files)}))
 
 
 def measure(path: str, size: int, jobs: int) -> dict:

@@ -15,7 +15,7 @@ import pypdfium2
 import pytest
 
 from handouts import fit, fitting, personal
-from handouts.build import build_handout, personal_box, prepare, render_pdf
+from handouts.build import build_handout
 from handouts.content import load_content
 from handouts.errors import LayoutOverflowError
 from handouts.models import Personal

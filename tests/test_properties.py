@@ -13,14 +13,13 @@ import csv
 import datetime as dt
 import io
 import re
-import os
 import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 

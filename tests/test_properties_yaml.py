@@ -20,7 +20,6 @@ import yaml
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-import test_properties  # noqa: F401  (registers and loads the hypothesis profiles)
 from conftest import ROOT
 from handouts.build import build_handout
 from handouts.errors import HandoutError

@@ -18,7 +18,7 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
 from handouts import cache, limits
 from handouts.errors import ContentError, Problem

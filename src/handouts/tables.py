@@ -150,8 +150,8 @@ def _parse(path: Path, text: str, delimiter: str) -> Rows:
                                line=number, hint="a roster cell holds a name, a code or a short note") from None
         raise ContentError("a quote in this row is followed by more text before the next delimiter",
                            file=path, line=number,
-                           hint=f"put a value with quotes in double quotes, with each quote doubled (\"\"), "
-                                f"or remove the quote") from None
+                           hint="put a value with quotes in double quotes, with each quote doubled (\"\"), "
+                                "or remove the quote") from None
     return rows
 
 

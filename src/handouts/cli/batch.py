@@ -8,10 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from handouts.cli.common import (
-    ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt, app, cell, current_project, fail, report, say,
-    state, warn,
-)
+from handouts.cli.common import app, cell, current_project, fail, report, say, state, warn
+from handouts.cli.options import ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt
 
 from handouts.cli.options import parse_folder
 

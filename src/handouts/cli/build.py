@@ -6,9 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from handouts.cli.common import (
-    ContentArg, DateOpt, LangOpt, OutFileOpt, PaperOpt, PracticeLogOpt, StrictOpt, TemplateOpt, app, current_project,
-    detail, note, report,
+from handouts.cli.common import app, current_project, detail, note, report
+from handouts.cli.options import (
+    ContentArg, DateOpt, LangOpt, OutFileOpt, PaperOpt, PracticeLogOpt, StrictOpt, TemplateOpt,
 )
 
 

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from handouts.cli.common import StrictOpt, app, complete_content, current_project, emit, record, say, state
+from handouts.cli.common import app, current_project, emit, record, say, state
+from handouts.cli.options import StrictOpt, complete_content
 from handouts.cli.options import parse_name
 
 

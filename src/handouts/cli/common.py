@@ -21,10 +21,6 @@ import typer
 
 from handouts import __version__
 from handouts.cli.group import Commands
-from handouts.cli.options import (  # noqa: F401  (the shared options, for the command modules)
-    ContentArg, DateOpt, LangOpt, OutFileOpt, OutOpt, PaperOpt, PracticeLogOpt, StrictOpt, TemplateOpt, complete_content,
-    complete_template,
-)
 from handouts.cli.state import state
 from handouts.terminal import json_line, shown
 

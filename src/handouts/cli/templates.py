@@ -11,10 +11,8 @@ from typing import Annotated
 
 import typer
 
-from handouts.cli.common import (
-    ContentArg, LangOpt, OutOpt, PaperOpt, TemplateOpt, app, command_name, complete_template, current_project, report,
-    state,
-)
+from handouts.cli.common import app, command_name, current_project, report, state
+from handouts.cli.options import ContentArg, LangOpt, OutOpt, PaperOpt, TemplateOpt, complete_template
 from handouts.cli.group import Group
 from handouts.cli.options import OptionError, parse_name
 from handouts.terminal import shown

@@ -6,9 +6,8 @@ import time
 from pathlib import Path
 
 
-from handouts.cli.common import (
-    ContentArg, LangOpt, OutOpt, TemplateOpt, app, current_project, detail, note, report, report_errors,
-)
+from handouts.cli.common import app, current_project, detail, note, report, report_errors
+from handouts.cli.options import ContentArg, LangOpt, OutOpt, TemplateOpt
 
 
 def _shown(path: Path) -> str:
