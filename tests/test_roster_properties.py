@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import tempfile
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from handouts.errors import HandoutError
 from handouts.roster import read_roster
 from test_roster_exports import workbook
-
-settings.register_profile("ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 FOLDER = Path(tempfile.mkdtemp(prefix="handouts-roster-properties-"))
 HOSTILE = ['"', "'", ",", ";", "\t", "|", "\n", "\r\n", "=", "[/x]", "\x1b]0;t\x07", "\x00", "é", "Ł", "€", "ß",
