@@ -10,7 +10,8 @@ one these inputs fitted at before, as on any repeated build); "searching" is
 the whole search, as on a machine's first build of these inputs, with no
 setting remembered. The ratio is searching against one render, medians of N
 runs (the target is 3x at most). Then the time to refuse content no layout
-can hold: a 480 kB paragraph, and a safety list far too long for a card.
+can hold: the largest content file a studio may write (1 MB of texts at their
+longest), and a safety list far too long for a card.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from handouts import cache
+from handouts import cache, limits
 from handouts.build import prepare, render_pdf
 from handouts.errors import LayoutOverflowError
 from handouts.project import Project
@@ -66,12 +67,18 @@ def fixed_layouts(runs: int) -> None:
 def refusals(runs: int) -> None:
     project = Project(root=FIT / "plain")
     job = prepare(project, KNEE, template="classic")
-    huge = job.__class__(**{**job.__dict__, "content": job.content.model_copy(
-        update={"summary": "Rest on the mat and let your breath slow down. " * 10_000})})
+    # The most text a content file may hold (limits.py): a 1 MB file of texts at their longest.
+    sentence = "Rest on the mat and let your breath slow down. "
+    longest = (sentence * (limits.MAX_TEXT_CHARS // len(sentence)))[:limits.MAX_TEXT_CHARS].strip()
+    data = job.content.model_dump(mode="json", exclude_none=True)
+    data["summary"] = longest
+    data["sections"][0]["steps"] = [longest] * (limits.MAX_SETTINGS_BYTES // limits.MAX_TEXT_CHARS - 2)
+    huge = job.__class__(**{**job.__dict__, "content": type(job.content).model_validate(data)})
     long_safety = prepare(project, KNEE, template="cue-card")
     long_safety = long_safety.__class__(**{**long_safety.__dict__, "content": long_safety.content.model_copy(
         update={"safety": long_safety.content.safety * 12})})
-    for name, case in ((f"a {len(huge.content.summary) // 1000} kB summary, classic", huge),
+    size = len(huge.content.summary) + sum(map(len, huge.content.sections[0].steps))
+    for name, case in ((f"{size // 1000} kB of text (the largest content file), classic", huge),
                        (f"{len(long_safety.content.safety)} safety lines, cue-card", long_safety)):
         def refuse():
             try:
