@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pypdfium2
 import pytest
@@ -82,8 +83,9 @@ def test_a_fixed_layout_keeps_its_pages_and_warns(studio_dir, tmp_path):
     """A layout with a fixed page count (a brochure, a card) leaves the log out."""
     folder = studio_dir / "templates" / "fixed"
     folder.mkdir(parents=True)
-    (folder / "template.yaml").write_text("title: Fixed\ndescription: Two pages, always.\nfixed_pages: 2\n",
-                                          encoding="utf-8")
+    classic = yaml.safe_load((ROOT / "templates" / "classic" / "template.yaml").read_text(encoding="utf-8"))
+    fixed = {"title": "Fixed", "description": "Two pages, always.", "fixed_pages": 2, "fit": classic["fit"]}
+    (folder / "template.yaml").write_text(yaml.safe_dump(fixed), encoding="utf-8")
     (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}\n', encoding="utf-8")
     result = runner.invoke(app, ["--project", str(studio_dir), "build", "--template", "fixed", "--practice-log",
                                  "--out", str(tmp_path)])
@@ -109,8 +111,9 @@ def test_a_layout_without_a_log_page_says_so(studio_dir):
     (folder / "template.yaml").write_text((ROOT / "templates" / "classic" / "template.yaml").read_text(encoding="utf-8"),
                                           encoding="utf-8")
     source = (ROOT / "templates" / "classic" / "handout.rml.j2").read_text(encoding="utf-8")
-    (folder / "handout.rml.j2").write_text(source.replace("{{ m.log_page_template(page, margin, bottom) }}", ""),
-                                           encoding="utf-8")
+    without, found = re.subn(r"\{\{ m\.log_page_template\([^)]*\) \}\}", "", source)
+    assert found == 1
+    (folder / "handout.rml.j2").write_text(without, encoding="utf-8")
     result = runner.invoke(app, ["--project", str(studio_dir), "build", "--template", "nolog", "--practice-log",
                                  "--out", str(studio_dir / "out")])
     assert result.exit_code == 1

