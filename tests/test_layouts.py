@@ -156,3 +156,37 @@ def _box_width(template: str) -> float:
     from handouts.templating import find_template
 
     return find_template(Project(), template).box_rect("letter")[2]
+
+
+def test_a_box_that_splits_is_closed_on_every_piece(tmp_path):
+    """The safety list, too long for one column, goes on in the next: each piece has its four edges."""
+    import pdfplumber
+    import yaml
+
+    data = yaml.safe_load((FIT / "content" / "knee-folds.en.yaml").read_text(encoding="utf-8"))
+    data["safety"] = data["safety"] * 4
+    content = tmp_path / "content" / "long-safety.en.yaml"
+    content.parent.mkdir()
+    content.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for image in (FIT / "content" / "images").iterdir():
+        (tmp_path / "content" / "images").mkdir(exist_ok=True)
+        (tmp_path / "content" / "images" / image.name).write_bytes(image.read_bytes())
+    pdf = build_handout(content, template="classic", out_dir=tmp_path / "out", project=Project(root=FIT / "plain"),
+                        date=DATE).path
+    pieces = 0
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            words = page.extract_words()
+            heads = [w for w, after in zip(words, words[1:]) if (w["text"], after["text"]) == ("Safety", "first")]
+            rules = [line for line in page.lines if abs(line["top"] - line["bottom"]) < 0.5
+                     and abs(line.get("linewidth", 0) - 1.6) < 0.2]
+            for head in heads:
+                pieces += 1
+                mine = [rule for rule in rules if rule["x0"] <= head["x0"] <= rule["x1"]]
+                assert any(rule["top"] < head["top"] for rule in mine), f"piece on page {page.page_number}: no top"
+                below = [rule["top"] for rule in mine if rule["top"] > head["bottom"]]
+                assert below, f"the piece of the box on page {page.page_number} has no bottom edge"
+                inside = [w for w in words if head["x0"] - 12 <= w["x0"] <= max(r["x1"] for r in mine)
+                          and head["top"] <= w["top"] <= min(below)]
+                assert inside[-1]["bottom"] <= min(below)
+    assert pieces >= 2  # it did split

@@ -203,3 +203,35 @@ def test_keep_rml_from_the_command_line_prints_both_files(tmp_path):
     assert result.stdout.split() == [str(tmp_path / "constructive-rest.en.classic.letter.pdf"),
                                      str(tmp_path / "constructive-rest.en.classic.letter.rml")]
     assert (tmp_path / "constructive-rest.en.classic.letter.rml").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_a_layout_extending_classic_without_its_fit_settings_names_its_template_yaml(studio_dir):
+    folder = studio_dir / "templates" / "a4-only"
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text("title: A4 only\ndescription: The classic sheet, on A4.\npapers: [a4]\n",
+                                          encoding="utf-8")
+    (folder / "handout.rml.j2").write_text('{% extends "!builtin/classic/handout.rml.j2" %}', encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        build_handout(template="a4-only", paper="a4", project=Project(root=studio_dir), out_dir=studio_dir / "out")
+    [problem] = caught.value.problems
+    assert (Path(problem.file), problem.field) == (folder / "template.yaml", "fit")
+    assert problem.message.startswith("the layout reads the fit setting 'size' (at classic/handout.rml.j2:")
+    assert problem.hint.startswith("give each setting under fit: a size:, or extends: the layout")
+    assert not (studio_dir / "out").exists()
+
+
+def test_citations_in_a_layout_that_prints_no_references_are_named(studio_dir):
+    """A citation [n] links to its reference; a layout without the list gets a plain line, not ReportLab's."""
+    folder = studio_dir / "templates" / "no-sources"
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text("extends: classic\ntitle: No sources\ndescription: Safety only.\n",
+                                          encoding="utf-8")
+    source = CLASSIC.read_text(encoding="utf-8")
+    assert "{{ m.references(content, labels) }}" in source
+    (folder / "handout.rml.j2").write_text(source.replace("{{ m.references(content, labels) }}", ""), encoding="utf-8")
+    with pytest.raises(RenderError) as caught:
+        build_handout(template="no-sources", project=Project(root=studio_dir), out_dir=studio_dir / "out")
+    [problem] = caught.value.problems
+    assert problem.message.startswith("the handout cites reference '")
+    assert problem.message.endswith("but this template prints no list of references for the citation to link to")
+    assert problem.hint == "print them in the template: {{ m.references(content, labels) }}"

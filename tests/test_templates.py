@@ -211,6 +211,19 @@ def test_trifold_personal_box_is_on_the_cover(knee, paper):
                for w in name)
 
 
+@pytest.mark.parametrize("studio", ["plain", "branded"])
+def test_trifold_back_panel_holds_the_contact_and_disclaimer(knee, studio):
+    """The brochure's back (the middle of the outside) carries the studio's contact and the disclaimer,
+    also when the debate ends on the flap and leaves the back otherwise empty."""
+    job, result = knee("trifold", "letter", "en", studio)
+    page_width = job.template.page_size("letter")[0]
+    outside = [w for w in printed_words(result.pdf) if w.page == 1]
+    first = next(w for w in outside if w.text == job.studio.name.split()[0] and w.top > 300)
+    disclaimer = [w for w in outside if w.text == "medical"]
+    assert page_width / 3 < first.x0 < 2 * page_width / 3
+    assert disclaimer and all(page_width / 3 < w.x0 < 2 * page_width / 3 for w in disclaimer)
+
+
 @pytest.mark.parametrize("personal", [False, True])
 def test_trifold_outline_has_every_part(knee, personal):
     """A bookmark for every part the brochure prints, in reading order: the key points on the cover

@@ -22,7 +22,7 @@ from handouts.markup import cited_ids, strip
 from handouts.models import Content, Personal, Studio
 from handouts.output import name_for, write_atomic
 from handouts.project import Project
-from handouts.templating import Template, find_template, point_at_template, render_rml
+from handouts.templating import FitSetting, Template, find_template, point_at_template, render_rml
 
 DEFAULT_CONTENT = "constructive-rest"
 #: Bumped when the fitting step's choices change, so a cached setting from before is not reused.
@@ -170,7 +170,7 @@ def context(job: Job, personal_info: Personal | None, *, box_height: float | Non
         "page": {"width": width, "height": height, "paper": job.paper},
         "box": {"x": rect[0], "y": rect[1], "width": rect[2], "height": rect[3]} if rect else None,
         "personal": personal_info,
-        "fit": {"space": 1.0, "small": 9.0, **(level if level is not None else job.template.info.fit[0])},
+        "fit": FitSetting({"space": 1.0, "small": 9.0, **(level if level is not None else job.template.info.fit[0])}),
         # the tightest setting: the type floors (words inside a picture never print under floor.small)
         "floor": {"space": 1.0, "small": 9.0, **job.template.info.fit[-1]},
         "image": main["file"] if main else None,

@@ -14,6 +14,7 @@ import json
 import math
 from dataclasses import dataclass
 
+from reportlab.platypus.doctemplate import LCActionFlowable
 from reportlab.platypus.flowables import Flowable
 
 from handouts.errors import LayoutOverflowError
@@ -93,6 +94,28 @@ class _EndsOn(Flowable):
 
     def draw(self):
         pass
+
+
+class _InPanel(LCActionFlowable):
+    """A frame break taken only where the flow stands in another panel than ``panel``.
+
+    A brochure's back panel has the studio's contact at its foot whatever
+    the debate before it leaves: when the debate ends on the flap, the
+    contact still goes to the back.
+    """
+
+    def __init__(self, panel: str):
+        super().__init__(("frameEnd",))
+        self.panel = panel
+
+    def apply(self, doc):
+        if getattr(doc.frame, "id", None) != self.panel:
+            super().apply(doc)
+
+
+def in_panel(params: str) -> Flowable:
+    """``<plugInFlowable module="handouts.fit" function="in_panel">{"panel": "back"}</plugInFlowable>``."""
+    return _InPanel(str(json.loads(params)["panel"]))
 
 
 def ends_on(params: str) -> Flowable:

@@ -84,17 +84,24 @@ def _canvas_class(info: PdfInfo):
     return HandoutCanvas
 
 
-def _overflow(exc: Exception, template: str) -> fit.Overflow:
+def _overflow(exc: Exception, template: str, marks: list) -> fit.Overflow:
     """Which panel overflowed, what it held, and by how much.
 
     A fixed panel is ``<keepInFrame onOverflow="error" id="PANEL|ITEM">``
     (ITEM: the content path it holds); ReportLab's message holds the content
     size and the panel's name, and the height that was available is read
-    from the failing frame of the traceback.
+    from the failing frame of the traceback. A table row taller than a
+    whole panel (one long view of a debate) is the last part marked.
     """
     text = str(exc)
     size = re.search(r"([\d.]+)x([\d.]+) too large", text)
     name = re.search(r'name="([^"]*)"', text)
+    row = re.search(r"tallest (?:row|cell) ([\d.]+)", text)
+    frame = re.search(r"in frame '([^']*)'\([\d.]+ x ([\d.]+)", text)
+    if row and frame and not name:
+        used, room = float(row.group(1)), float(frame.group(2))
+        return fit.Overflow(f"panel '{frame.group(1)}': one part {used - room:.0f} pt taller than the whole panel",
+                            item=marks[-1].label if marks else "", used=used, room=room, template=template)
     if not (size and name):
         return fit.Overflow("the page", template=template, used=math.inf, room=1.0)
     panel, _, item = name.group(1).partition("|")
@@ -161,7 +168,7 @@ def _render(rml: str, info: PdfInfo, source: str, pages: int | None) -> bytes:
         raise _as_raised(error) from None
     except LayoutError as exc:
         _raise_ignored(collect, source)  # a tag the engine skipped explains a layout gone wrong best
-        raise _overflow(exc, info.template) from None
+        raise _overflow(exc, info.template, info.marks) from None
     except (ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
         _raise_ignored(collect, source)
         raise _engine_error(str(exc), source) from exc
@@ -188,9 +195,21 @@ _WHERE = re.compile(r"\s*\(file [^()]*, line (\d+)\)\s*$")
 _MAX_MESSAGE = 300
 
 
+#: ReportLab's words for a link whose target nothing in the document names.
+_NO_TARGET = re.compile(r"undefined destination target for '([^']*)'")
+
+
 def _engine_error(text: str, source: str, line: int | None = None) -> RenderError:
     """The engine's complaint, with the rendered RML line it names (mapped to the template later)."""
     text = re.sub(r"^handle_\w+ args=\S* ", "", " ".join(text.split()))  # ReportLab's annotateException
+    if target := _NO_TARGET.search(text):
+        name = target.group(1)
+        if name.startswith("ref-"):  # a citation [n] links to its reference in the list
+            return RenderError(f"the handout cites reference '{name[4:]}', but this template prints no list of "
+                               "references for the citation to link to", file=source,
+                               hint="print them in the template: {{ m.references(content, labels) }}")
+        return RenderError(f"a link goes to '#{name}', which nothing in the handout is named", file=source,
+                           hint=f'name its target with <a name="{name}"/>, or remove the link')
     match = _WHERE.search(text)
     if match:
         text, line = text[: match.start()], int(match.group(1))

@@ -110,6 +110,7 @@ PLUGINS: dict[str, ParamsCheck | None] = {
     "handouts.art:stack": _stack,
     "handouts.fit:mark": None,
     "handouts.fit:ends_on": None,
+    "handouts.fit:in_panel": None,
     "handouts.order:part": None,
     "handouts.order:graphics_part": None,
     "handouts.order:graphics_end": None,

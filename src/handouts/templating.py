@@ -247,6 +247,10 @@ def template_blocks(project: Project, template: Template) -> list[str]:
         raise TemplateError(f"template: {exc}", file=template.folder / MAIN) from None
 
 
+class FitSetting(dict):
+    """One setting of a template's ``fit:`` as the template reads it (``fit.size``): named in errors."""
+
+
 def render_rml(project: Project, template: Template, context: dict) -> str:
     """Fill ``template`` with ``context``; Jinja errors name the template file and line."""
     env = environment(tuple(project.layers), project.bundled)
@@ -267,6 +271,14 @@ def render_rml(project: Project, template: Template, context: dict) -> str:
         file, line = _template_frame(exc, wrong and (wrong.group(1) or wrong.group(2)))
         message = re.sub(r"'(?:[\w.]+\.)?(\w+) object' has no attribute", r"\1 has no field", exc.message or "")
         message = message.replace("TemplateModule has no field", "the imported macros have no")
+        if setting := re.match(r"FitSetting has no field '(\w+)'", message):
+            # The RML is right (often a built-in one that this layout extends); its template.yaml lacks the setting.
+            raise TemplateError(
+                f"the layout reads the fit setting '{setting.group(1)}' (at {'/'.join(Path(file or name).parts[-2:])}"
+                f"{f':{line}' if line else ''}), which template.yaml's fit: does not give",
+                file=template.folder / "template.yaml", field="fit",
+                hint=f"give each setting under fit: a {setting.group(1)}:, or extends: the layout whose RML it uses "
+                     "to take its fit:") from None
         raise TemplateError(
             f"template uses an undefined value: {message}",
             file=file or name,
