@@ -370,9 +370,7 @@ def test_trifold_flap_overflow_is_an_error(tmp_path):
 
 @pytest.mark.parametrize("grown", [
     pytest.param(2, id="the-last-step-list"),
-    pytest.param(1, id="an-earlier-step-list", marks=pytest.mark.xfail(strict=True, reason=(
-        "bug in the refusal (fitting.refusal): it names the last section to start in the panel ('Getting up': "
-        "'cutting all of its 40 words would not be enough'), never the earlier one that grew"))),
+    pytest.param(1, id="an-earlier-step-list"),
 ])
 def test_cue_card_overflow_names_the_steps(tmp_path, grown):
     """Steps beyond the card's steps panel: the section that grew is named, with the words to cut."""

@@ -302,13 +302,15 @@ def refusal(refusing: Refusing, overflow: Overflow) -> LayoutOverflowError:
     """
     content, problems = refusing.content, []
     while overflow is not None and len(problems) < MOST_TOLD:
+        if "+" in overflow.item:  # a panel holding several items (a card's step lists): the longest is told
+            overflow.item = max(overflow.item.split("+"), key=lambda item: size_of(content, item))
         problem, cut = _told(refusing, content, overflow)
         problems.append(problem)
         if cut is None:
             break
         content = trim(content, overflow.item, cut)
         following = refusing.overflow_of(content)
-        overflow = following if following is None or following.item != overflow.item else None
+        overflow = following if following is None or overflow.item not in following.item.split("+") else None
     return LayoutOverflowError.collected(problems)
 
 
@@ -325,7 +327,7 @@ def _told(refusing: Refusing, content, overflow: Overflow):
 
     def fits(count: int) -> bool:
         still = refusing.overflow_of(trim(content, item, count))
-        return still is None or still.item != item
+        return still is None or item not in still.item.split("+")
 
     # Hopeless content is measured with a single try: every other would lay out the huge text again.
     cut = measured_cut(total, overflow.ratio, fits, refine=math.isfinite(overflow.ratio) and overflow.ratio < _HOPELESS)
