@@ -448,6 +448,14 @@ def test_the_internal_error_line_is_the_tools(studio, monkeypatch):
                         lines[-1]) or matches(example.replace("212", "..."), lines[-1]), lines
 
 
+def test_how_it_works_names_every_module():
+    text = section("## How it works")
+    named = set(re.findall(r"`([a-z_]+)`", text))
+    package = ROOT / "src" / "handouts"
+    modules = {path.stem for folder in (package, package / "cli", package / "web") for path in folder.glob("*.py")}
+    assert modules - {"__init__", "__main__"} <= named
+
+
 # -- the example commands --------------------------------------------------------------------------
 
 def documented_commands() -> list[tuple[list[str], str]]:
