@@ -2,7 +2,8 @@
 
 ``classic-page1.png`` is page 1 of the default handout at full size; each
 ``template-<name>.png`` shows the first two pages of a layout side by side,
-personalised where the layout has a personal box, at the same height.
+personalised where the layout has a personal box, at the same height;
+``templates-gallery.png`` is what ``handouts templates --gallery`` writes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from handouts.build import prepare, render_pdf
+from handouts.gallery import write_gallery
 from handouts.models import Personal
 from handouts.output import write_atomic
 from handouts.preview import page_pngs
@@ -41,7 +43,8 @@ def side_by_side(pngs: list[bytes]) -> bytes:
 
 def main() -> None:
     project = Project(root=ROOT)
-    personal = Personal(client="Zoë Łukasz", note="A folded towel under your head", date=dt.date(2026, 12, 1))
+    personal = Personal(client="Zoë Łukasz", note="A folded towel under your head", class_name="Tuesday 6 pm Mat",
+                        date=dt.date(2026, 12, 1))
     for name in template_names(project):
         job = prepare(project, template=name)
         pdf = render_pdf(job, personal if job.template.info.personal_box else None).pdf
@@ -50,6 +53,7 @@ def main() -> None:
         scale = THUMBNAIL_HEIGHT / job.template.page_size(job.paper)[1]
         path = write_atomic(IMAGES, f"template-{name}.png", side_by_side(page_pngs(pdf, scale=scale, pages=2)))
         print(path.relative_to(ROOT))
+    print(write_gallery(project, IMAGES)[0].relative_to(ROOT))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ to the table without a scenario, or an option the README leaves out, fails.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import shlex
 import shutil
@@ -71,7 +72,8 @@ def command_options(path: tuple[str, ...]) -> set[str]:
 #: Where the README lists each command's options.
 OPTION_LISTS = {
     ("build",): lambda: _paragraph(section("### `handouts build [CONTENT]`"), "Options:"),
-    ("batch",): lambda: _paragraph(section("### `handouts batch ROSTER`"), "Options:"),
+    ("batch",): lambda: _paragraph(section("### `handouts batch ROSTER [CONTENT]`"), "Options:"),
+    ("roster",): lambda: _paragraph(section("### `handouts roster ROSTER`"), "Options:"),
     ("check",): lambda: _paragraph(section("### `handouts check [CONTENT ...]`"), "Options:"),
     ("init",): lambda: _paragraph(section("### `handouts init [DIR]`"), "Options:"),
     ("watch",): lambda: _paragraph(section("### `handouts watch [CONTENT]`"), "Options:"),
@@ -119,8 +121,7 @@ def errors_table() -> dict[str, list[str]]:
     for line in section("## Errors").splitlines():
         cells = [cell.strip() for cell in line.strip("|").split(" | ")]
         if line.startswith("| ") and len(cells) == 3 and cells[0] not in ("family", "---"):
-            rows[cells[0]] = [span for span in re.findall(r"`([^`]+)`", cells[1])
-                              if re.match(r"(error|warning): |\.\.\. ", span)]
+            rows[cells[0]] = re.findall(r"`([^`]+)`", cells[1])
     return rows
 
 
@@ -180,10 +181,77 @@ def _image_no_size(studio):
     return run(studio, "build", write(studio, "x.en.yaml", text))
 
 
-def _logo_missing(studio):
-    studio_yaml = studio / "studio.yaml"
-    studio_yaml.write_text(studio_yaml.read_text(encoding="utf-8") + "logo: images/logo.png\n", encoding="utf-8")
-    return run(studio, "build")
+def settings(studio, text: str, *args: str):
+    """Build with a studio.yaml of a name, a disclaimer and ``text`` (from line 3)."""
+    (studio / "studio.yaml").write_text(f"name: Harbour Light Movement\ndisclaimer: For education only.\n{text}",
+                                        encoding="utf-8")
+    return run(studio, "build", *args)
+
+
+def _logo_elsewhere(studio):
+    (studio.parent / "logo.png").write_bytes(b"not here")
+    (studio / "logo.png").symlink_to(studio.parent / "logo.png")
+    return settings(studio, "paper: letter\nlogo: logo.png\n")
+
+
+def _font_cut(studio):
+    from handouts.fonts import default_fonts
+
+    (studio / "fonts").mkdir()
+    (studio / "fonts" / "cut.ttf").write_bytes(default_fonts().regular.read_bytes()[:3000])
+    return settings(studio, "fonts:\n  regular: fonts/cut.ttf\n")
+
+
+def _website(studio):
+    return settings(studio, "contact:\n  website: harbourlight.example\n")
+
+
+def _grade(studio):
+    return settings(studio, "reading_grade_max: yes\n")
+
+
+def _template_yaml(studio):
+    folder = studio / "templates" / "mine"
+    shutil.copytree(studio / "templates" / "classic-notes", folder)
+    (folder / "template.yaml").write_text("extends: classic\ntitle: Mine\n"
+                                          "personal_box: {top: 36, right: 500, width: 261, height: 64}\n",
+                                          encoding="utf-8")
+    return run(studio, "build", "--template", "mine")
+
+
+def _labels(studio):
+    labels = studio / "templates" / "_base" / "labels"
+    labels.mkdir(parents=True)
+    text = (ROOT / "templates" / "_base" / "labels" / "es.yaml").read_text(encoding="utf-8")
+    (labels / "es.yaml").write_text(re.sub(r"(?m)^date_format: .*$", 'date_format: "d MMMM y HH:mm"', text),
+                                    encoding="utf-8")
+    return run(studio, "build", "--lang", "es")
+
+
+def _link_scheme(studio):
+    text = BASE.replace("      - Lie on your back\n", "      - Lie on your back\n    body: See [the chart](pdf:/etc/passwd).\n")
+    return run(studio, "build", write(studio, "x.en.yaml", text))
+
+
+def _link_bidi(studio):
+    text = BASE + "    url: https://example.org/\u202egnp.exe\n"
+    return run(studio, "build", write(studio, "x.en.yaml", text))
+
+
+def _too_many_items(studio):
+    return run(studio, "build", write(studio, "x.en.yaml", BASE.replace("safety:\n", "safety:\n" + "  - Stop.\n" * 501)))
+
+
+def _huge_picture(studio):
+    from PIL import Image
+
+    Image.new("1", (8000, 6000)).save(studio / "content" / "images" / "big.png")
+    text = BASE.replace("sections:", "illustration:\n  file: images/big.png\n  alt: A person resting\nsections:")
+    return run(studio, "build", write(studio, "x.en.yaml", text))
+
+
+def _control_character(studio):
+    return run(studio, "build", write(studio, "x.en.yaml", BASE.replace("title: Neck Rest", "title: Neck Rest\x07")))
 
 
 def _template(studio):
@@ -212,21 +280,59 @@ def _output(studio, monkeypatch):
     return run(studio, "build", "--out", "output/x.pdf")
 
 
+def _output_folder(studio):
+    (studio / "output" / "constructive-rest.en.classic.letter.pdf").mkdir(parents=True)
+    return run(studio, "build")
+
+
+def _output_fifo(studio):
+    (studio / "output").mkdir()
+    os.mkfifo(studio / "output" / "x.pdf")
+    return run(studio, "build", "--out", "output/x.pdf")
+
+
+def _safety_overflow(studio):
+    safety = "  - Stop if your neck aches, and sit up slowly before you stand.\n" * 25
+    return run(studio, "build", write(studio, "x.en.yaml", BASE.replace("safety:\n", "safety:\n" + safety)),
+               "--template", "cue-card")
+
+
+def roster(studio, name: str, data: bytes, *args: str):
+    (studio / name).write_bytes(data)
+    return run(studio, "batch", name, *args)
+
+
+def _roster_fifo(studio):
+    os.mkfifo(studio / "roster.csv")
+    return run(studio, "batch", "roster.csv")
+
+
 SCENARIOS = {
     "YAML": [_yaml_tab, _yaml_twice],
     "encoding": [_encoding],
     "content": [_content],
     "check": [_check, _check],
     "glyph": [_glyph_content, _glyph_client],
-    "image / logo": [_image_missing, _image_no_size, _logo_missing],
+    "settings": [_website, _grade, _template_yaml, _labels],
+    "link": [_link_scheme, _link_bidi],
+    "image / logo / font": [_image_missing, _image_no_size, _logo_elsewhere, _font_cut],
     "template": [_template],
     "page engine": [_page_engine],
-    "layout overflow": [_layout_overflow],
-    "output": [_output],
+    "layout overflow": [_layout_overflow, _safety_overflow],
+    "output": [_output, _output_folder, _output_fifo],
+    "limits": [_too_many_items, _huge_picture, _control_character],
     "usage": [lambda s: run(s, "build", "--paper", "a5"), lambda s: run(s, "build", "--date", "12/01/2026"),
               lambda s: run(s, "build", "--jsn"), lambda s: run(s, "batch", "rosters/example.csv", "--out", "pack.pdf")],
+    "roster": [lambda s: roster(s, "tuesday.csv", b'First Name,Last Name,Notes\nAna,Garcia,"A folded towel\n'
+                                                  b"Mei,Chen,Rest\nBob,Smith,\nKim,Lee,\n"),
+               lambda s: roster(s, "roster.xlsx", b"PK\x03\x04" + bytes(range(256)) * 2),
+               _roster_fifo,
+               lambda s: roster(s, "tuesday.csv", b"Client Name,Status\nAna Garcia,Cancelled\n"
+                                                  b"Bob Smith,No Show\nMei Chen,Late cancel\n")],
+    "roster rows": [lambda s: roster(s, "tuesday.csv", b"Client Name,Language\nAna Garcia,Elvish\nBob Smith,es\n",
+                                     "--quiet")],
 }
-EXIT = {"usage": 2, "check": 1}
+EXIT = {"usage": 2}
 
 
 def test_every_family_of_the_table_has_its_scenarios():
@@ -262,6 +368,33 @@ def test_the_build_sections_lines_are_what_build_prints(studio):
     for command, *printed in (chunk.splitlines() for chunk in re.split(r"^\$ ", transcript, flags=re.M) if chunk):
         _, lines = run(studio, *shlex.split(command)[1:])
         assert lines == printed
+
+
+def code_block(text: str, first: str) -> list[str]:
+    """The lines of the code block in ``text`` whose first line starts with ``first`` (a bullet's blocks dedented)."""
+    found = re.search(r"^( *)```\n(\1" + re.escape(first) + r".*?)\n\1```", text, re.S | re.M)
+    return [line[len(found.group(1)):] for line in found.group(2).splitlines()]
+
+
+def test_the_roster_and_batch_examples_are_what_they_print(studio):
+    shutil.copy(DATA / "readme" / "tuesday.csv", studio / "tuesday.csv")
+    _, lines = run(studio, "roster", "tuesday.csv")
+    assert [line.rstrip() for line in lines] == code_block(section("### `handouts roster ROSTER`"), "tuesday.csv: ")
+    text = section("### `handouts batch ROSTER [CONTENT]`")
+    code, lines = run(studio, "batch", "tuesday.csv", "--class-name", "Tuesday 6 pm Mat", "--date", "2026-12-01")
+    assert code == 1 and [line.rstrip() for line in lines if line.strip()] == code_block(text, "tuesday.csv (")
+    folder = studio / "output" / "tuesday-6-pm-mat-2026-12-01"
+    assert (folder / "clients.csv").read_text(encoding="utf-8-sig").splitlines() == code_block(text, "row,name,")
+    listed = [line.split("#")[0].strip() for line in code_block(text, "output/")]
+    assert {name for name in listed if name.endswith((".pdf", ".csv", ".json"))} <= \
+        {path.name for path in folder.iterdir()} | {"constructive-rest.en.classic.letter.pdf"}
+
+
+def test_the_layouts_refusal_is_what_build_prints(studio):
+    example = re.search(r"```\n(error: content/x\.en\.yaml:.*safety: template 'cue-card'.*)\n```",
+                        section("## Layouts"), re.M).group(1)
+    _, lines = _safety_overflow(studio)
+    assert example in lines
 
 
 def test_the_editorial_example_is_what_check_prints(studio):
@@ -309,10 +442,18 @@ def test_the_internal_error_line_is_the_tools(studio, monkeypatch):
     def broken(*args, **kwargs):
         return {}["a key that is not there"]
 
-    monkeypatch.setattr("handouts.build.output_name", lambda *args: broken())
+    monkeypatch.setattr("handouts.build.name_for", lambda *args: broken())
     _, lines = run(studio, "build")
     assert re.fullmatch(re.escape(example).replace("212", r"\d+").replace(r"build\.py", r"test_readme\.py|build\.py"),
                         lines[-1]) or matches(example.replace("212", "..."), lines[-1]), lines
+
+
+def test_how_it_works_names_every_module():
+    text = section("## How it works")
+    named = set(re.findall(r"`([a-z_]+)`", text))
+    package = ROOT / "src" / "handouts"
+    modules = {path.stem for folder in (package, package / "cli", package / "web") for path in folder.glob("*.py")}
+    assert modules - {"__init__", "__main__"} <= named
 
 
 # -- the example commands --------------------------------------------------------------------------
@@ -339,6 +480,7 @@ def test_the_readme_documents_commands_to_run():
 def test_every_documented_command_runs(studio):
     shutil.copy(DATA / "content" / "base.en.yaml", studio / "my-handout.en.yaml")
     shutil.copy(DATA / "rosters" / "class.csv", studio / "roster.csv")
+    shutil.copy(DATA / "readme" / "tuesday.csv", studio / "tuesday.csv")
     for args, comment in documented_commands():
         code = int(re.search(r"\(exit (\d)\)", comment).group(1)) if "(exit" in comment else 0
         if args[0] == "init":
