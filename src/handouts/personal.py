@@ -16,6 +16,7 @@ over pages it rendered once for the class.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from handouts import fonts, markup
@@ -29,6 +30,9 @@ PADDING = 7.0
 NAME_SIZE, NOTE_SIZE, LINE_SIZE = 13.0, 11.5, 11.0
 #: How a fixed box's text steps down before the box refuses its content, smallest last.
 STEPS = (1.0, 0.94, 0.88, 0.82)
+#: A growing box grows by whole lines of the note (points at scale 1): clients whose text
+#: needs as many lines share one height, and so the pages a batch renders once for them.
+GROWTH = NOTE_SIZE * 1.25
 NBSP = "\u00a0"
 
 
@@ -110,16 +114,20 @@ OPTIONS = {"client": "--client", "date": "--date", "class_name": "--class-name",
 def lay_out(personal: Personal, labels: dict, rect, text_filter: TextFilter, style: BoxStyle) -> Laid:
     """The box's paragraphs and height, or an error naming the item that is too long and by how much.
 
-    A growing box takes the height its text needs (at least ``rect``'s); a
-    fixed one tries each of STEPS and refuses only when the smallest fails.
+    A growing box takes the height its text needs (at least ``rect``'s, more
+    by whole GROWTH lines); a fixed one tries each of STEPS and refuses only
+    when the smallest fails.
     """
     _, _, width, height = rect
     inner = width - 2 * PADDING
     for step in ((1.0,) if style.grows else STEPS):
         story = list(_paragraphs(personal, labels, inner, text_filter, style.scale * step).values())
         used = _height(story, inner)
-        if style.grows or used <= height:
-            return Laid(story, max(height, used))
+        if style.grows:
+            lines = math.ceil(max(0.0, used - height) / (GROWTH * style.scale) - 1e-6)
+            return Laid(story, height + lines * GROWTH * style.scale)
+        if used <= height:
+            return Laid(story, height)
     raise _too_long(personal, labels, rect, text_filter, style)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import zlib
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -100,6 +101,7 @@ PRIMER = (
     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
     "ĀāĂăĄąĆćČčĎďĐđĒēĖėĘęĚěĞğĪīĮįİıŁłŃńŇňŐőŒœŘřŚśŞşŠšŢţŤťŪūŮůŰűŲųŹźŻżŽž"
     "‘’“”–—…•·€¡¿«»°"
+    "\u00a0"  # the no-break space that holds a client's first and last name on one line
 )
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{4,8})>")
 
@@ -274,7 +276,10 @@ def _draw_at_its_place(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
         page.contents_add(f"Q q {STAMP} Do Q\n".encode())
         return
     operations[place:place + 1] = stamp
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+    # Compressed here, once per layer: a client's file is saved with its streams as they are.
+    contents = pdf.make_stream(b"")
+    contents.write(zlib.compress(pikepdf.unparse_content_stream(operations)), filter=Name.FlateDecode)
+    page.obj.Contents = contents
 
 
 def use_fonts(owners: list, replacements: pikepdf.Dictionary) -> None:
