@@ -5,7 +5,7 @@ Run: python bench/bench_batch.py [--sizes 1 30 300 1000 5000] [--jobs N] [--plai
 For each class size (a generated roster: accented names, notes of several
 lengths), each path runs in a fresh process so its peak memory is its own:
 
-- stamped: ``handouts.batch.build_batch`` (shared pages rendered once, a
+- stamped: ``handouts.batch.run.build_batch`` (shared pages rendered once, a
   stamp per client, the class pack from shared form XObjects);
 - plain: ``build.render_pdf`` for every client in the same number of worker
   processes, the class pack by appending the handouts (each with its fonts).
@@ -70,7 +70,7 @@ def cpu_seconds() -> float:
 
 
 def stamped(roster: Path, out: Path, jobs: int) -> Path:
-    from handouts.batch import build_batch
+    from handouts.batch.run import build_batch
     from handouts.project import Project
 
     report = build_batch(roster, project=Project(root=ROOT), out_dir=out, date=DATE, class_name=CLASS,
@@ -81,7 +81,7 @@ def stamped(roster: Path, out: Path, jobs: int) -> Path:
 
 def _plain_chunk(start: int, clients: list[tuple[str, str | None]], out: Path) -> list[Path]:
     from handouts.build import prepare, render_pdf
-    from handouts.models import Personal
+    from handouts.content.models import Personal
     from handouts.output import name_for, write_atomic
     from handouts.project import Project
 
@@ -97,7 +97,7 @@ def plain(roster: Path, out: Path, jobs: int) -> Path:
     """One full render per client, in ``jobs`` processes; the pack appends the files."""
     import pikepdf
 
-    from handouts.roster import read_roster
+    from handouts.batch.roster import read_roster
 
     clients = [(client.name, client.note) for client in read_roster(roster).clients]
     size = -(-len(clients) // jobs)
@@ -117,7 +117,7 @@ def plain(roster: Path, out: Path, jobs: int) -> Path:
 
 def child(path: str, size: int, jobs: int) -> None:
     """One measurement in this fresh process (modules imported first); prints a JSON line."""
-    import handouts.batch  # noqa: F401
+    import handouts.batch.run  # noqa: F401
     import handouts.build  # noqa: F401
 
     with tempfile.TemporaryDirectory() as folder:

@@ -36,7 +36,7 @@ def cold(args: list[str], runs: int) -> float:
 
 def warm(runs: int) -> tuple[float, int]:
     from handouts.build import prepare, render_pdf
-    from handouts.models import Personal
+    from handouts.content.models import Personal
     from handouts.project import Project
 
     job = prepare(Project(root=ROOT))

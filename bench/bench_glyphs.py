@@ -30,7 +30,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     runs = parser.parse_args().runs
 
-    from handouts import build, fonts, glyphs
+    from handouts import build
+    from handouts.layout import fonts, glyphs
     from handouts.project import Project
 
     font_set = fonts.default_fonts()

@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servedesk import chromium, drop_file, export_roster, make_studio, preview_settled, serving  # noqa: E402
-
 from handouts.project import Project  # noqa: E402
+
+from servedesk import chromium, drop_file, export_roster, make_studio, preview_settled, serving  # noqa: E402
 
 #: Counts, in the page, when each input was typed and when the picture made from it was on screen.
 MARKS = """() => {

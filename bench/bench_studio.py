@@ -38,8 +38,8 @@ def median_ms(action, runs: int, before=None) -> float:
 
 
 def main() -> None:
-    from handouts import branding
     from handouts.build import prepare, render_pdf
+    from handouts.layout import branding
     from handouts.project import Project
     from handouts.studio_init import init_studio
     from handouts.watch import Target, rebuild

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from handouts.build import prepare, render_pdf
-from handouts.models import Personal
+from handouts.content.models import Personal
+from handouts.layout.templating import template_names
 from handouts.project import Project
-from handouts.templating import template_names
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSONAL = Personal(client="Ana García", note="Rest 10 minutes", date=dt.date(2026, 12, 1))

@@ -15,12 +15,12 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from handouts.build import prepare, render_pdf
-from handouts.gallery import write_gallery
-from handouts.models import Personal
+from handouts.content.models import Personal
+from handouts.layout.gallery import write_gallery
+from handouts.layout.preview import page_pngs
+from handouts.layout.templating import template_names
 from handouts.output import write_atomic
-from handouts.preview import page_pngs
 from handouts.project import Project
-from handouts.templating import template_names
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from handouts.preview import page_pngs
+from handouts.layout.preview import page_pngs
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"

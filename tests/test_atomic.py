@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from handouts import output
 from handouts.build import build_handout
 from handouts.errors import HandoutError, OutputError
-from handouts import output
 from handouts.output import STALE_SECONDS, output_name, remove_stale, write_atomic
 from handouts.project import Project
+
+from conftest import ROOT
 
 OLD = b"%PDF-1.4 the previous handout\n"
 

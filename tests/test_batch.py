@@ -13,13 +13,14 @@ from PIL import ImageChops
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from conftest import DATE, ROOT, pdf_text
-from handouts.batch import PACK_NAME, build_batch, unique_name
-from handouts.manifest import NAME as MANIFEST
 from handouts import build as build_module
+from handouts.batch.run import PACK_NAME, build_batch, unique_name
 from handouts.build import build_handout
 from handouts.cli import app
+from handouts.manifest import NAME as MANIFEST
 from handouts.project import Project
+
+from conftest import DATE, ROOT, pdf_text
 
 ROSTERS = ROOT / "tests" / "data" / "rosters"
 CLASS = "Tuesday 6 pm Mat"

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 import yaml
 from pypdf import PdfReader
+from test_build import fonts_of
 from typer.testing import CliRunner
 
-from conftest import pdf_text
-from handouts import branding, fonts
 from handouts.build import build_handout, prepare
 from handouts.cli import app
 from handouts.errors import ContentError
+from handouts.layout import branding, fonts
 from handouts.project import Project
-from test_build import fonts_of
+
+from conftest import pdf_text
 
 LOGO_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">
   <rect x="0" y="0" width="120" height="60" rx="12" fill="#123456"/>
@@ -180,9 +181,10 @@ def test_studio_fonts_replace_the_bundled_family(studio_dir, tmp_path):
 
 def test_branded_rml_is_known_to_the_engine(studio_dir):
     """The logo row and both QR codes use only tags and attributes z3c.rml knows."""
-    from handouts.build import context
-    from handouts.templating import render_rml
     from test_rml import unknown_attributes
+
+    from handouts.build import context
+    from handouts.layout.templating import render_rml
 
     (studio_dir / "logo.svg").write_text(LOGO_SVG, encoding="utf-8")
     edit_studio(studio_dir, logo="logo.svg", contact={"video": "https://video.example/rest"})

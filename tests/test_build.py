@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import DATE, ROOT, pdf_text, uncited
-from handouts import markup
 from handouts.build import build_handout
+from handouts.content import markup
 from handouts.errors import LayoutOverflowError
+
+from conftest import DATE, ROOT, pdf_text, uncited
 
 CONTENT = yaml.safe_load((ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
 STUDIO = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8"))
@@ -126,8 +126,8 @@ def test_pdf_opens_in_pdfium(default_pdf):
 
 
 def test_a_remembered_page_count_never_prints_a_wrong_total(project, tmp_path, monkeypatch):
-    from handouts import render
     from handouts.build import prepare, render_pdf
+    from handouts.layout import render
 
     job = prepare(project)
     first = render_pdf(job)

@@ -20,10 +20,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import ROOT
 from handouts import cache
 from handouts.build import build_handout
 from handouts.project import Project
+
+from conftest import ROOT
 
 NOBODY = 65534
 needs_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -142,7 +143,7 @@ def s1_attack(cache_home: Path) -> Path:
 
 
 def test_s1_a_batch_never_takes_its_shared_pages_from_a_folder_someone_else_can_write(cache_home, tmp_path, caplog):
-    from handouts.batch import build_batch
+    from handouts.batch.run import build_batch
 
     planted = s1_attack(cache_home)
     with caplog.at_level(logging.WARNING, logger="handouts"):
@@ -184,7 +185,7 @@ def test_s5_a_jinja_cache_folder_planted_in_the_temporary_folder_changes_nothing
 
 
 def test_compiled_templates_are_taken_from_the_cache_only_with_their_digest(cache_home, tmp_path):
-    from handouts import templating
+    from handouts.layout import templating
 
     templating.environment.cache_clear()
     good = build_handout(project=Project(root=ROOT), out_dir=tmp_path / "a").path.read_bytes()

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from handouts.build import build_handout
 from handouts.errors import LayoutOverflowError
 from handouts.project import Project
+
 from pdfcheck import find, overlaps, words
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,13 +13,14 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
-from handouts import readability
-from handouts.check import _blocks, check_file, check_project
 from handouts.cli import app
-from handouts.content import load_studio
+from handouts.content import readability
+from handouts.content.check import _blocks, check_file, check_project
+from handouts.content.load import load_studio
+from handouts.content.yamlload import load_yaml
 from handouts.project import Project
-from handouts.yamlload import load_yaml
+
+from conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "content"
 runner = CliRunner()

@@ -12,14 +12,15 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from conftest import DATE, ROOT, pdf_text
-from handouts.batch import PACK_NAME, build_batch, unique_name
+from handouts.batch.run import PACK_NAME, build_batch, unique_name
 from handouts.build import build_handout
 from handouts.cli import app
 from handouts.errors import ContentError, OutputError
 from handouts.manifest import NAME as MANIFEST
 from handouts.output import class_folder, output_name
 from handouts.project import Project
+
+from conftest import DATE, ROOT, pdf_text
 
 runner = CliRunner()
 MONDAY = "First Name,Last Name,Email,Language,Notes\n" \

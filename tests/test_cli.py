@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from handouts.cli import app
+
+from conftest import ROOT
 
 runner = CliRunner()
 

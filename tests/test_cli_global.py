@@ -14,8 +14,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from handouts.cli import app
+
+from conftest import ROOT
 
 runner = CliRunner()
 PROBLEM_KEYS = {"severity", "file", "line", "column", "field", "message", "hint"}

@@ -9,12 +9,13 @@ import yaml
 from PIL import Image
 from typer.testing import CliRunner
 
-from conftest import ROOT, pdf_text
 from handouts.build import build_handout
 from handouts.cli import app
 from handouts.errors import TemplateError
-from handouts.gallery import GAP, HEIGHT, LABEL
+from handouts.layout.gallery import GAP, HEIGHT, LABEL
 from handouts.project import Project
+
+from conftest import ROOT, pdf_text
 
 runner = CliRunner()
 TRIFOLD = "print on both sides, flip on the short edge, then fold in thirds"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
-from handouts.check import check_project
 from handouts.cli import app
-from handouts.editorial import help_pattern
-from handouts.labels import load_labels
+from handouts.content.check import check_project
+from handouts.content.editorial import help_pattern
+from handouts.content.labels import load_labels
 from handouts.project import Project
+
+from conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "content"
 PAIR = DATA / "pair"
@@ -58,7 +59,7 @@ def test_in_spanish_the_spanish_phrases_count_accents_or_not():
     ("es", "Para si algo te duele.", False),
 ])
 def test_get_help_phrases_are_whole_words_in_any_case(lang, text, found):
-    from handouts.editorial import _folded
+    from handouts.content.editorial import _folded
 
     pattern = help_pattern(load_labels(Project(root=ROOT), lang)["get_help_phrases"])
     assert bool(pattern.search(_folded(text))) is found
@@ -86,8 +87,8 @@ def test_a_takeaway_without_a_source_is_warned_about():
 
 
 def test_a_view_is_sourced_by_its_sources_or_an_inline_citation(tmp_path):
-    from handouts.editorial import file_problems
-    from handouts.yamlload import load_yaml
+    from handouts.content.editorial import file_problems
+    from handouts.content.yamlload import load_yaml
 
     text = (DATA / "base.en.yaml").read_text(encoding="utf-8")
     inline = tmp_path / "inline.en.yaml"

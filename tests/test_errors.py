@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
-from handouts import art
 from handouts.build import build_handout, prepare
 from handouts.cli import app
-from handouts.content import load_content
+from handouts.content.load import load_content
+from handouts.content.yamlload import load_yaml
 from handouts.errors import ContentError, OutputError
+from handouts.layout import art
 from handouts.project import Project
-from handouts.yamlload import load_yaml
+
+from conftest import ROOT
 
 runner = CliRunner()
 

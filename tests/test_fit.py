@@ -14,12 +14,13 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from handouts import fit, fitting, personal
 from handouts.build import build_handout
-from handouts.content import load_content
+from handouts.content.load import load_content
+from handouts.content.models import Personal
 from handouts.errors import LayoutOverflowError
-from handouts.models import Personal
+from handouts.layout import fit, fitting, personal
 from handouts.project import Project
+
 from pdfcheck import find, raw_text, words
 
 FIT = Path(__file__).resolve().parent / "data" / "fit"
@@ -111,7 +112,7 @@ def lines(paragraph) -> list[str]:
 
 @pytest.fixture(autouse=True, scope="module")
 def _fonts():
-    from handouts import fonts
+    from handouts.layout import fonts
     fonts.use(fonts.default_fonts())
 
 
@@ -264,7 +265,7 @@ def _write(path: Path, content) -> None:
 
 
 def test_check_lays_the_content_out_in_every_layout_with_the_builds_words(tmp_path):
-    from handouts.check import check_project
+    from handouts.content.check import check_project
 
     content = load_content(KNEE)
     source = tmp_path / "content" / "longer.en.yaml"

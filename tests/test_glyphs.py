@@ -8,10 +8,11 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from conftest import DATE, ROOT, pdf_text
 from handouts.build import build_handout
 from handouts.errors import GlyphError
 from handouts.project import Project
+
+from conftest import DATE, ROOT, pdf_text
 
 SOURCE = (ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8")
 STEP = "Lay the towel where your head goes."

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from test_build import fonts_of
 from typer.testing import CliRunner
 
-from conftest import pdf_text
 from handouts.cli import app
-from test_build import fonts_of
+
+from conftest import pdf_text
 
 runner = CliRunner()
 NAME = "Harbour Light Pilates"

@@ -9,8 +9,9 @@ import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from conftest import ROOT, pdf_text
 from handouts.cli import app
+
+from conftest import ROOT, pdf_text
 
 LABELS = ROOT / "templates" / "_base" / "labels"
 runner = CliRunner()
@@ -107,7 +108,7 @@ def test_a_layout_printing_studio_disclaimer_gets_the_handouts_language(project)
 
 
 def test_the_bundled_catalogues_date_formats_are_cldr_patterns_babel_prints():
-    from handouts.labels import date_format_problem
+    from handouts.content.labels import date_format_problem
 
     for lang in ("en", "es"):
         data = catalogue(lang)

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from handouts.build import build_handout
-from handouts.content import load_content
+from handouts.content.load import load_content
 from handouts.project import Project
+
 from pdfcheck import find, links, overlaps, page_sizes, unembedded_fonts, words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +154,7 @@ def test_the_personal_box_prints_each_item_on_a_line_of_its_own(built, template)
 
 
 def _box_width(template: str) -> float:
-    from handouts.templating import find_template
+    from handouts.layout.templating import find_template
 
     return find_template(Project(), template).box_rect("letter")[2]
 

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
 from handouts import limits
 from handouts.build import build_handout
-from handouts.content import load_content
+from handouts.content.load import load_content
 from handouts.errors import HandoutError
 from handouts.output import write_atomic
 from handouts.project import Project
+
+from conftest import ROOT
 
 SOURCE = yaml.safe_load((ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
 SOURCE.pop("illustration")  # each test brings the picture it needs
@@ -195,7 +196,7 @@ def test_a_file_that_is_not_a_truetype_font_says_so_without_its_bytes(tmp_path, 
 
 
 def test_a_link_out_of_the_studio_as_a_font_is_named_as_written(tmp_path, tmp_path_factory):
-    from handouts.fonts import default_fonts
+    from handouts.layout.fonts import default_fonts
 
     os.symlink(default_fonts().regular, tmp_path / "mine.ttf")
     studio(tmp_path, fonts={"regular": "mine.ttf"})

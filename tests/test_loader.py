@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from handouts.content import load_content, load_studio
+from handouts.content.load import load_content, load_studio
 from handouts.errors import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent

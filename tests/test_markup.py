@@ -1,6 +1,6 @@
 """Markdown to RML: content is escaped, never evaluated."""
 
-from handouts.markup import inline, paragraphs, plain, strip
+from handouts.content.markup import inline, paragraphs, plain, strip
 
 
 def test_special_characters_are_escaped():

@@ -11,10 +11,11 @@ import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from handouts.build import build_handout
 from handouts.cli import app
 from handouts.project import Project
+
+from conftest import ROOT
 
 runner = CliRunner()
 

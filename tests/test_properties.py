@@ -23,13 +23,13 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from conftest import ROOT, pdf_text
-from handouts.batch import build_batch
+from handouts.batch.run import build_batch
 from handouts.build import build_handout
+from handouts.content.markup import strip
 from handouts.errors import HandoutError
-from handouts.markup import strip
 from handouts.project import Project
 
+from conftest import ROOT, pdf_text
 
 #: Texts the fonts can draw, however hostile to XML, Jinja, Markdown or YAML.
 PRINTABLE = ["&", "&amp;", "<b>", "</para>", "<![CDATA[", "{{ studio.name }}", "{% raw %}", "{#", '"', "'",

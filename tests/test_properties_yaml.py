@@ -20,10 +20,11 @@ import yaml
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from handouts.build import build_handout
 from handouts.errors import HandoutError
 from handouts.project import Project
+
+from conftest import ROOT
 
 CONTENT = yaml.safe_load((ROOT / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
 STUDIO = yaml.safe_load((ROOT / "studio.yaml").read_text(encoding="utf-8")) | {"reading_grade_max": 20}

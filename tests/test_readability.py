@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
-from handouts import readability
 from handouts.cli import app
-from handouts.content import load_studio
-from handouts.readability import GRADE, INFLESZ
+from handouts.content import readability
+from handouts.content.load import load_studio
+from handouts.content.readability import GRADE, INFLESZ
+
+from conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "content"
 runner = CliRunner()

@@ -18,8 +18,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from handouts.cli import app
+
+from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DATA = ROOT / "tests" / "data"
@@ -195,7 +196,7 @@ def _logo_elsewhere(studio):
 
 
 def _font_cut(studio):
-    from handouts.fonts import default_fonts
+    from handouts.layout.fonts import default_fonts
 
     (studio / "fonts").mkdir()
     (studio / "fonts" / "cut.ttf").write_bytes(default_fonts().regular.read_bytes()[:3000])
@@ -452,7 +453,7 @@ def test_how_it_works_names_every_module():
     text = section("## How it works")
     named = set(re.findall(r"`([a-z_]+)`", text))
     package = ROOT / "src" / "handouts"
-    modules = {path.stem for folder in (package, package / "cli", package / "web") for path in folder.glob("*.py")}
+    modules = {path.stem for path in package.rglob("*.py")}
     assert modules - {"__init__", "__main__"} <= named
 
 

@@ -18,9 +18,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import pdf_text
 from handouts.cli import app
 from handouts.studio_init import init_studio
+
+from conftest import pdf_text
 
 runner = CliRunner()
 
@@ -174,7 +175,7 @@ def test_b04_an_svg_of_infinite_width_is_refused(studio, tmp_path):
 
 
 def test_b05_a_truncated_font_is_named_at_its_line(studio, tmp_path):
-    from handouts.fonts import default_fonts
+    from handouts.layout.fonts import default_fonts
 
     (studio / "fonts").mkdir()
     (studio / "fonts" / "cut.ttf").write_bytes(default_fonts().regular.read_bytes()[:2000])

@@ -16,8 +16,8 @@ import z3c.rml
 from lxml import etree
 
 from handouts.build import context, prepare
-from handouts.models import Personal
-from handouts.templating import render_rml
+from handouts.content.models import Personal
+from handouts.layout.templating import render_rml
 
 TEMPLATES = ["classic", "trifold", "large-print", "cue-card"]
 

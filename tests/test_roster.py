@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import ROOT
+from handouts.batch.roster import ALIASES, Client, normalise_header, read_roster
 from handouts.errors import ContentError
-from handouts.roster import ALIASES, Client, normalise_header, read_roster
+
+from conftest import ROOT
 
 ROSTERS = ROOT / "tests" / "data" / "rosters"
 

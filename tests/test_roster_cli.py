@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from handouts.cli import app
+
+from conftest import ROOT
 
 runner = CliRunner()
 EXPORT = ("Client ID,First Name,Last Name,Email,Phone,Booking Status,Language,Notes\r\n"

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import DATE, ROOT, pdf_text
 from handouts import limits
-from handouts.batch import build_batch
+from handouts.batch.roster import language, left_out_reason, read_roster
+from handouts.batch.run import build_batch
+from handouts.batch.tables import read_table
 from handouts.errors import ContentError
-from handouts.roster import language, left_out_reason, read_roster
-from handouts.tables import read_table
+
+from conftest import DATE, ROOT, pdf_text
 
 #: What a booking system's "Export to Excel (CSV)" writes on Windows: Windows-1252, CRLF, its own columns.
 EXPORT = ("Client ID,First Name,Last Name,Email,Phone,Booking Status,Notes\r\n"

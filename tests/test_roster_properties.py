@@ -18,8 +18,9 @@ from pathlib import Path
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from handouts.batch.roster import read_roster
 from handouts.errors import HandoutError
-from handouts.roster import read_roster
+
 from test_roster_exports import workbook
 
 FOLDER = Path(tempfile.mkdtemp(prefix="handouts-roster-properties-"))

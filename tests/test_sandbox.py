@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT
 from handouts.build import build_handout
 from handouts.errors import HandoutError, RenderError, TemplateError
 from handouts.project import Project
+
+from conftest import ROOT
 
 
 def evil(studio: Path, line: str) -> tuple[Path, int]:
@@ -111,7 +112,7 @@ def test_files_named_in_rml_must_be_inside_the_template_or_studio_folder(studio_
 
 def test_the_art_plug_in_draws_only_the_pictures_the_build_handed_in(studio_dir, outside_picture):
     picture = outside_picture
-    file, line = evil(studio_dir, '<plugInFlowable module="handouts.art" function="flowable">'
+    file, line = evil(studio_dir, '<plugInFlowable module="handouts.layout.art" function="flowable">'
                                   f'{{"file": "{picture}", "width": 100}}</plugInFlowable>')
     problem = refused(studio_dir, RenderError)
     assert f"draws the file '{picture}', which is not a picture this handout was given" in problem.message

@@ -15,14 +15,15 @@ from pypdf import PdfReader
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from conftest import pdf_text
 from handouts.build import build_handout, prepare, render_pdf
-from handouts.check import check_project
 from handouts.cli import app as cli
-from handouts.models import Personal
-from handouts.preview import page_pngs
+from handouts.content.check import check_project
+from handouts.content.models import Personal
+from handouts.layout.preview import page_pngs
 from handouts.project import Project
 from handouts.web import create_app
+
+from conftest import pdf_text
 from servedesk import export_roster, files_in, form_token, make_studio, pdfs_in
 
 BASE = "http://127.0.0.1:8765"

@@ -10,11 +10,12 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from conftest import pdf_text
 from handouts.build import prepare, render_pdf, today
-from handouts.models import Personal
-from handouts.preview import page_pngs
+from handouts.content.models import Personal
+from handouts.layout.preview import page_pngs
 from handouts.project import Project
+
+from conftest import pdf_text
 from servedesk import CHROMIUM, chromium, drop_file, export_roster, make_studio, preview_settled, serving
 
 pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed (pip install -e '.[test]')")

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from handouts.cli import app
 from handouts.project import Project
 from handouts.web.server import listen
+
 from servedesk import make_studio
 
 runner = CliRunner()

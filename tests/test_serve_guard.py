@@ -15,6 +15,7 @@ from handouts.limits import MAX_ROSTER_BYTES
 from handouts.project import Project
 from handouts.web import create_app
 from handouts.web.guard import Settings
+
 from servedesk import export_roster, files_in, form_token, make_studio
 
 BASE = "http://127.0.0.1:8765"

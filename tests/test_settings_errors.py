@@ -14,15 +14,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
 from handouts.build import prepare
-from handouts.content import load_studio
+from handouts.content.labels import load_labels
+from handouts.content.load import load_studio
+from handouts.content.models import Studio
+from handouts.content.schema_errors import model_in
 from handouts.errors import HandoutError, Problem
-from handouts.labels import load_labels
-from handouts.models import Studio
+from handouts.layout.templating import TemplateInfo, find_template
 from handouts.project import Project
-from handouts.schema_errors import model_in
-from handouts.templating import TemplateInfo, find_template
+
+from conftest import ROOT
 
 #: Words of pydantic, regular expressions or Python that must never reach the user.
 LIBRARY_WORDING = re.compile(

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from handouts.build import build_handout
 from handouts.cli import app
 from handouts.errors import RenderError, TemplateError
 from handouts.project import Project
+
+from conftest import ROOT
 
 runner = CliRunner()
 MACROS = ROOT / "templates" / "_base" / "macros.rml.j2"

@@ -18,16 +18,18 @@ import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from conftest import ROOT, pdf_text, uncited
-from handouts import fitting, markup
 from handouts.build import build_handout, prepare, render_pdf
 from handouts.cli import app
-from handouts.content import load_content
+from handouts.content import markup
+from handouts.content.load import load_content
+from handouts.content.models import Personal, Reference
 from handouts.errors import LayoutOverflowError, TemplateError
-from handouts.models import Personal, Reference
-from handouts.preview import page_pngs
+from handouts.layout import fitting
+from handouts.layout.preview import page_pngs
+from handouts.layout.templating import find_template
 from handouts.project import Project
-from handouts.templating import find_template
+
+from conftest import ROOT, pdf_text, uncited
 from pdfcheck import words as printed_words
 
 TEMPLATES = ["classic", "trifold", "large-print", "cue-card"]
@@ -306,7 +308,7 @@ PANELS = {"trifold": trifold_panels, "cue-card": lambda marks: {(m.page, m.panel
 @pytest.mark.parametrize("template", PANELS)
 def test_fixed_panels_report_the_room_left_in_each(rendered, template):
     """A marker ends every fixed panel and every flow through panels, so the fitting step knows the room left."""
-    from handouts.fit import tightest
+    from handouts.layout.fit import tightest
 
     for paper in PAPERS:
         for lang in LANGS:

@@ -13,11 +13,12 @@ import pytest
 from typer.testing import CliRunner
 from watchfiles import Change
 
-from conftest import ROOT, pdf_text
 from handouts.cli import app
 from handouts.project import Project
 from handouts.studio_init import init_studio
 from handouts.watch import Target, _relevant, watch, watched_paths
+
+from conftest import ROOT, pdf_text
 
 TIMEOUT = 30
 PNG = b"\x89PNG\r\n\x1a\n"

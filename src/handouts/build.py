@@ -13,16 +13,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts import __version__, art, branding, cache, fit, fitting, fonts, glyphs, manifest, personal, render, rmlguard
-from handouts.check import check_file
-from handouts.content import load_studio, picture_fields, picture_problems
+from handouts import __version__, cache, manifest
+from handouts.content.check import check_file
+from handouts.content.labels import format_date, load_labels
+from handouts.content.load import load_studio, picture_fields, picture_problems
+from handouts.content.markup import cited_ids, strip
+from handouts.content.models import Content, Personal, Studio
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
-from handouts.labels import format_date, load_labels
-from handouts.markup import cited_ids, strip
-from handouts.models import Content, Personal, Studio
+from handouts.layout import art, branding, fit, fitting, fonts, glyphs, personal, render, rmlguard
+from handouts.layout.templating import FitSetting, Template, find_template, point_at_template, render_rml
 from handouts.output import name_for, write_atomic
 from handouts.project import Project
-from handouts.templating import FitSetting, Template, find_template, point_at_template, render_rml
 
 DEFAULT_CONTENT = "constructive-rest"
 #: Bumped when the fitting step's choices change, so a cached setting from before is not reused.

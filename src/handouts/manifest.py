@@ -64,7 +64,7 @@ def tool_digest() -> str:
 def layer_digest(job: "Job") -> str:
     """Everything a layout's pages are made from: the tool, content, studio, template, fonts, every picture."""
     from handouts.build import studio_fonts
-    from handouts.content import picture_fields
+    from handouts.content.load import picture_fields
 
     files = [job.content_file, job.studio_file, *studio_fonts(job.studio, job.studio_file).files().values()]
     files += [job.content_file.parent / name for _, name in picture_fields(job.content)]

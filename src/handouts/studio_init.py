@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
-from handouts import branding
-from handouts.content import load_content, load_studio, picture_fields
+from handouts.content.load import load_content, load_studio, picture_fields
+from handouts.content.models import Colors
 from handouts.errors import OutputError, Problem
-from handouts.models import Colors
+from handouts.layout import branding
 from handouts.project import STUDIO_FILE, Project, is_inside
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"

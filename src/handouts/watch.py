@@ -17,8 +17,8 @@ from pathlib import Path
 
 from handouts.build import DEFAULT_LANG, build_handout
 from handouts.errors import HandoutError, Problem
+from handouts.layout.preview import page_pngs
 from handouts.output import write_atomic
-from handouts.preview import page_pngs
 from handouts.project import Project, is_inside
 
 #: Files whose change can change the handout.

@@ -7,17 +7,18 @@ commands, so ``handouts --help`` stays fast.
 
 from __future__ import annotations
 
-from handouts.cli.common import app
-
 # Importing a command module registers its commands on ``app``.
-from handouts.cli import build  # noqa: E402,F401
-from handouts.cli import check  # noqa: E402,F401
-from handouts.cli import init  # noqa: E402,F401
-from handouts.cli import watch  # noqa: E402,F401
-from handouts.cli import templates  # noqa: E402,F401
-from handouts.cli import batch  # noqa: E402,F401
-from handouts.cli import roster  # noqa: E402,F401
-from handouts.cli import serve  # noqa: E402,F401
+from handouts.cli import (
+    batch,  # noqa: E402,F401
+    build,  # noqa: E402,F401
+    check,  # noqa: E402,F401
+    init,  # noqa: E402,F401
+    roster,  # noqa: E402,F401
+    serve,  # noqa: E402,F401
+    templates,  # noqa: E402,F401
+    watch,  # noqa: E402,F401
+)
+from handouts.cli.common import app
 
 
 def main() -> None:

@@ -9,9 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import app, cell, current_project, fail, report, say, state, warn
-from handouts.cli.options import ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt
-
-from handouts.cli.options import parse_folder
+from handouts.cli.options import ContentArg, DateOpt, LangOpt, PaperOpt, PracticeLogOpt, TemplateOpt, parse_folder
 
 SHOWN = 5  # left-out and failed clients named on the terminal for each line; the rest are counted
 
@@ -47,7 +45,7 @@ def batch(
     others are still built, and the exit code is 1. Handouts whose inputs have
     not changed since the last run are kept (--force rebuilds them).
     """
-    from handouts.batch import build_batch
+    from handouts.batch.run import build_batch
     from handouts.build import DEFAULT_CONTENT
     from handouts.errors import HandoutError
 

@@ -8,7 +8,14 @@ import typer
 
 from handouts.cli.common import app, current_project, detail, note, report
 from handouts.cli.options import (
-    ContentArg, DateOpt, LangOpt, OutFileOpt, PaperOpt, PracticeLogOpt, StrictOpt, TemplateOpt,
+    ContentArg,
+    DateOpt,
+    LangOpt,
+    OutFileOpt,
+    PaperOpt,
+    PracticeLogOpt,
+    StrictOpt,
+    TemplateOpt,
 )
 
 

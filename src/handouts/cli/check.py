@@ -8,8 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from handouts.cli.common import app, current_project, emit, record, say, state
-from handouts.cli.options import StrictOpt, complete_content
-from handouts.cli.options import parse_name
+from handouts.cli.options import StrictOpt, complete_content, parse_name
 
 
 class Format(str, Enum):
@@ -42,7 +41,7 @@ def check(
     Here a block harder to read than studio.yaml allows is an error (a
     build only warns).
     """
-    from handouts.check import check_project
+    from handouts.content.check import check_project
 
     report = check_project(current_project(), content or None, template or None)
     failed = report.failed(strict)

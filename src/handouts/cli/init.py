@@ -15,7 +15,7 @@ from handouts.cli.options import OptionError, parse_paper
 
 def parse_color(text: str) -> str:
     """A colour as ``#1F4E5F`` (``1f4e5f`` and ``#1F4E5F`` both work)."""
-    from handouts.branding import parse_color as read
+    from handouts.layout.branding import parse_color as read
 
     try:
         return read(text)

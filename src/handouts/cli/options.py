@@ -96,7 +96,7 @@ def _completion_project(ctx: typer.Context):
 def complete_template(ctx: typer.Context, incomplete: str) -> list[str]:
     """Template names for shell completion (the studio's and the built-in ones)."""
     from handouts.errors import HandoutError
-    from handouts.templating import template_names
+    from handouts.layout.templating import template_names
 
     try:
         return [name for name in template_names(_completion_project(ctx)) if name.startswith(incomplete)]

@@ -21,8 +21,8 @@ def roster(
 
     Exits 1 when the roster has no clients to print.
     """
+    from handouts.batch.roster import read_roster
     from handouts.errors import HandoutError
-    from handouts.roster import read_roster
 
     try:
         read = read_roster(roster)
@@ -48,8 +48,8 @@ def _show(read) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from handouts.batch.roster import MEANING
     from handouts.cli.batch import shown_path
-    from handouts.roster import MEANING
     from handouts.terminal import shown
 
     console = Console(width=min(WIDTH, Console().width), soft_wrap=False, highlight=False, markup=False, emoji=False)

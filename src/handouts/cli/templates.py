@@ -12,9 +12,17 @@ from typing import Annotated
 import typer
 
 from handouts.cli.common import app, command_name, current_project, report, state
-from handouts.cli.options import ContentArg, LangOpt, OutOpt, PaperOpt, TemplateOpt, complete_template
 from handouts.cli.group import Group
-from handouts.cli.options import OptionError, parse_name
+from handouts.cli.options import (
+    ContentArg,
+    LangOpt,
+    OptionError,
+    OutOpt,
+    PaperOpt,
+    TemplateOpt,
+    complete_template,
+    parse_name,
+)
 from handouts.terminal import shown
 
 templates_app = typer.Typer(cls=Group, help="List the layouts, show one with a thumbnail of its first page, "
@@ -67,7 +75,7 @@ def templates(
 
 
 def _gallery(out) -> None:
-    from handouts.gallery import write_gallery
+    from handouts.layout.gallery import write_gallery
 
     project = current_project()
     path, names = write_gallery(project, out or project.default_out_dir())
@@ -77,7 +85,7 @@ def _gallery(out) -> None:
 @templates_app.command("list")
 def list_templates() -> None:
     """List every template, one line each: name, title, pages, papers and what it is for."""
-    from handouts.templating import find_template, template_names
+    from handouts.layout.templating import find_template, template_names
 
     project = current_project()
     records = [_record(find_template(project, name), project) for name in template_names(project)]
@@ -112,10 +120,10 @@ def show(
 ) -> None:
     """Print what a template is and write a thumbnail of its first page (the built-in content)."""
     from handouts.build import prepare, render_pdf
-    from handouts.content import load_studio
+    from handouts.content.load import load_studio
+    from handouts.layout.preview import page_pngs
+    from handouts.layout.templating import find_template, template_blocks
     from handouts.output import write_atomic
-    from handouts.preview import page_pngs
-    from handouts.templating import find_template, template_blocks
 
     project = current_project()
     papers = find_template(project, name).info.papers
@@ -149,7 +157,7 @@ def preview(
 ) -> None:
     """Write a PNG picture of every page of a handout and print their paths."""
     from handouts.build import DEFAULT_CONTENT, prepare
-    from handouts.preview import preview_handout
+    from handouts.layout.preview import preview_handout
 
     project = current_project()
     job = prepare(project, content or DEFAULT_CONTENT, template=template, paper=paper, lang=lang)

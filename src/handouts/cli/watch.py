@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-
 from handouts.cli.common import app, current_project, detail, note, report, report_errors
 from handouts.cli.options import ContentArg, LangOpt, OutOpt, TemplateOpt
 
@@ -27,7 +26,8 @@ def watch(
 ) -> None:
     """Rebuild on every save of the content, templates or studio.yaml: the PDF and a PNG of page 1."""
     from handouts.build import DEFAULT_CONTENT
-    from handouts.watch import Target, watch as run, watched_paths
+    from handouts.watch import Target, watched_paths
+    from handouts.watch import watch as run
 
     target = Target(current_project(), content or DEFAULT_CONTENT, template, lang, out)
     paths = watched_paths(target)

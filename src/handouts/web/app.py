@@ -17,7 +17,7 @@ from starlette.responses import FileResponse, RedirectResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from handouts.content import load_studio
+from handouts.content.load import load_studio
 from handouts.project import Project
 from handouts.web import checks, classes, handout
 from handouts.web.desk import Desk

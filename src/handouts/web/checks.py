@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handouts.check import check_project
+from handouts.content.check import check_project
 from handouts.web.forms import FormError, choices
 from handouts.web.pages import page
 

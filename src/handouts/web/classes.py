@@ -20,13 +20,13 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, StreamingResponse
 
-from handouts.batch import build_batch
+from handouts.batch.roster import MEANING, read_roster
+from handouts.batch.run import build_batch
 from handouts.build import DEFAULT_CONTENT, DEFAULT_LANG
 from handouts.cli.options import parse_date, parse_paper
-from handouts.content import load_studio
+from handouts.content.load import load_studio
 from handouts.errors import HandoutError, Problem, bug_line
-from handouts.roster import MEANING, read_roster
-from handouts.templating import template_names
+from handouts.layout.templating import template_names
 from handouts.terminal import shown
 from handouts.web.desk import Batch, Upload, roster_file
 from handouts.web.forms import choices, first_choice, placed, read_content, read_option, text

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from handouts import build
-from handouts.content import load_studio
+from handouts.content.load import load_studio
 from handouts.errors import HandoutError
-from handouts.gallery import first_page
-from handouts.preview import page_pngs
+from handouts.layout.gallery import first_page
+from handouts.layout.preview import page_pngs
+from handouts.layout.templating import find_template, template_names
 from handouts.project import Project
-from handouts.templating import find_template, template_names
 from handouts.terminal import shown
 from handouts.web.desk import new_id
 from handouts.web.forms import Choice, FormError, choices, first_choice, handout_form, placed, read_content, text

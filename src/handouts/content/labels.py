@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from handouts.content.yamlload import LocatedData, load_yaml
 from handouts.errors import ContentError, Problem
 from handouts.project import Project, is_inside
 from handouts.terminal import shown
-from handouts.yamlload import LocatedData, load_yaml
 
 FALLBACK_LANG = "en"
 DEFAULT_DATE_FORMAT = "d MMMM y"

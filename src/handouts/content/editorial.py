@@ -19,11 +19,11 @@ import re
 import unicodedata
 from pathlib import Path
 
+from handouts.content.labels import load_labels
+from handouts.content.markup import cited_ids, strip
+from handouts.content.yamlload import LocatedData, PathKey, load_yaml
 from handouts.errors import HandoutError, Problem
-from handouts.labels import load_labels
-from handouts.markup import cited_ids, strip
 from handouts.project import Project
-from handouts.yamlload import LocatedData, PathKey, load_yaml
 
 HELP_LABEL = "get_help_phrases"
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")

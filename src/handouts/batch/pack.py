@@ -25,7 +25,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from handouts import __version__
-from handouts.stamp import Layer
+from handouts.batch.stamp import Layer
 
 #: The resource name of a shared page drawn on a client's page.
 SHARED = "/HandoutPage"
@@ -82,7 +82,7 @@ def _own_stamp(own: tuple[bytes, int]) -> tuple[bytes, bytes]:
 
 def _shared_part(layers: list[Layer], items: list[PackItem]) -> tuple[bytes, dict]:
     """The PDF the update extends, and the object numbers of what the clients' pages draw."""
-    from handouts.stamp import use_fonts
+    from handouts.batch.stamp import use_fonts
 
     base = pikepdf.new()
     index = Dictionary()

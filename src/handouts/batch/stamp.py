@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Name
 
-from handouts import build, cache, fonts, glyphs, personal
+from handouts import build, cache
+from handouts.layout import fonts, glyphs, personal
 
 #: Resource name of the stamp in a client's file.
 STAMP = "/HandoutStamp"
@@ -265,7 +266,7 @@ def _draw_at_its_place(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
     meet it in the same place. The marker is a top-level operator, between
     whole drawings, so the stamp draws in the page's own graphics state.
     """
-    from handouts.render import STAMP_PLACE
+    from handouts.layout.render import STAMP_PLACE
 
     operations = pikepdf.parse_content_stream(page)
     place = next((i for i, (operands, operator) in enumerate(operations)

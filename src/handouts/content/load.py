@@ -13,16 +13,16 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from handouts import schema_errors
+from handouts.content import schema_errors
+from handouts.content.links import link_problem
+from handouts.content.markup import cited_ids, link_targets
+from handouts.content.models import Content, Studio
+from handouts.content.schema_errors import model_in, user_loc  # noqa: F401  (model_in: part of this module's API)
+from handouts.content.yamlload import LocatedData, load_yaml
 from handouts.errors import ContentError, Problem
-from handouts.glyphs import strings
-from handouts.links import link_problem
-from handouts.markup import cited_ids, link_targets
-from handouts.models import Content, Studio
+from handouts.layout.glyphs import strings
 from handouts.project import unusable
 from handouts.terminal import shown
-from handouts.schema_errors import model_in, user_loc  # noqa: F401  (model_in: part of this module's API)
-from handouts.yamlload import LocatedData, load_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -129,7 +129,7 @@ def picture_problems(file: Path, content: Content) -> list[Problem]:
 
     Run once the handout's fonts are registered: SVG text is measured with them.
     """
-    from handouts.art import picture_size
+    from handouts.layout.art import picture_size
 
     problems = []
     for path, name in picture_fields(content):

@@ -75,12 +75,12 @@ class _Part(Flowable):
 
 
 def part(params: str) -> Flowable:
-    """``<plugInFlowable module="handouts.order" function="part">main</plugInFlowable>``."""
+    """``<plugInFlowable module="handouts.layout.order" function="part">main</plugInFlowable>``."""
     return _Part(params.strip())
 
 
 def graphics_part(canvas, params: str) -> None:
-    """``<plugInGraphic module="handouts.order" function="graphics_part">footer</plugInGraphic>``."""
+    """``<plugInGraphic module="handouts.layout.order" function="graphics_part">footer</plugInGraphic>``."""
     order = _order(canvas)
     if order is not None:
         order.mark(canvas, RANK[params.strip()])

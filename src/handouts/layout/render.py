@@ -18,8 +18,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handouts import __version__, cache, fit, fonts, order, rmlguard
+from handouts import __version__, cache
 from handouts.errors import HandoutError, RenderError
+from handouts.layout import fit, fonts, order, rmlguard
 
 PageHook = Callable[[object, int], None]
 #: Where a batch's stamp goes in page 1's content, so a client's box reads where a single build's does.

@@ -18,14 +18,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from handouts import editorial, glyphs, readability
-from handouts.content import content_problems, validate
+from handouts.content import editorial, readability
+from handouts.content.labels import missing_labels
+from handouts.content.load import content_problems, validate
+from handouts.content.markup import cited_ids, strip
+from handouts.content.models import Content, Studio
+from handouts.content.yamlload import LocatedData, PathKey, load_yaml
 from handouts.errors import ContentError, Problem
-from handouts.labels import missing_labels
-from handouts.markup import cited_ids, strip
-from handouts.models import Content, Studio
+from handouts.layout import glyphs
 from handouts.project import Project
-from handouts.yamlload import LocatedData, PathKey, load_yaml
 
 #: The longest view of the debate may have at most this many times the words of the shortest.
 BALANCE_RATIO = 1.33
@@ -138,7 +139,7 @@ def check_project(project: Project, targets: list[str] | None = None, templates:
     none are named), so a layout that cannot hold it is reported before
     anyone prints, in the words a build would use.
     """
-    from handouts.templating import find_template
+    from handouts.layout.templating import find_template
 
     for name in templates or []:  # a layout asked for by name that does not exist stops the check at once
         find_template(project, name)
@@ -169,7 +170,7 @@ def layout_problems(project: Project, file: Path, templates: list[str] | None = 
     """Lay ``file`` out in each template, on the studio's paper (else the template's first): what does not fit."""
     from handouts.build import fit_warnings, prepare, render_pdf
     from handouts.errors import HandoutError
-    from handouts.templating import find_template, template_names
+    from handouts.layout.templating import find_template, template_names
 
     problems = []
     for name in templates or template_names(project):

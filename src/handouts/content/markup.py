@@ -15,8 +15,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from markupsafe import Markup
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 #: Turns escaped text into RML, e.g. wrapping characters the body font lacks
 #: in a fallback font. The identity until fonts are known.

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from handouts import fonts, limits
-from handouts.art import picture_size
-from handouts.content import outside
+from handouts import limits
+from handouts.content.links import web_address_problem
+from handouts.content.load import outside
+from handouts.content.models import Colors, Studio
+from handouts.content.yamlload import load_yaml
 from handouts.errors import ContentError, Problem
-from handouts.links import web_address_problem
-from handouts.models import Colors, Studio
+from handouts.layout import fonts
+from handouts.layout.art import picture_size
 from handouts.project import unusable
 from handouts.terminal import shown
-from handouts.yamlload import load_yaml
 
 WHITE = "#FFFFFF"
 #: The body text colour of every template (``paraStyle name="body"``).
@@ -235,7 +236,7 @@ def qr_drawing(url: str, size: float):
 
 
 def qr(params: str):
-    """``<plugInFlowable module="handouts.branding" function="qr">{"url": ..., "size": ...}``.
+    """``<plugInFlowable module="handouts.layout.branding" function="qr">{"url": ..., "size": ...}``.
 
     Returns the cached drawing itself: a Drawing keeps no state between
     documents, and copying its few hundred squares would cost what caching saves.

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from reportlab.platypus.flowables import Flowable
 
-from handouts import fonts, limits
+from handouts import limits
 from handouts.errors import ContentError
+from handouts.layout import fonts
 from handouts.project import file_kind, size_text
 from handouts.terminal import shown
 
@@ -231,7 +232,7 @@ class PictureStack(Flowable):
         self._drawn: list = []
 
     def wrap(self, available_width, available_height):
-        from handouts.fit import Overflow
+        from handouts.layout.fit import Overflow
 
         texts = sum(caption.wrap(available_width, available_height)[1] for caption in self.captions if caption)
         fixed = texts + self.gap * len(self.pictures)
@@ -267,7 +268,7 @@ class PictureStack(Flowable):
 
 
 def stack(params: str):
-    """``<plugInFlowable module="handouts.art" function="stack">`` with JSON params.
+    """``<plugInFlowable module="handouts.layout.art" function="stack">`` with JSON params.
 
     ``{"pictures": [{"file": ..., "caption": RML markup or ""}], "size": caption
     points, "floor": the least size of words inside a picture, "least": smallest

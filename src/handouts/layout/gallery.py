@@ -11,10 +11,10 @@ import io
 from pathlib import Path
 
 from handouts.build import DEFAULT_CONTENT, prepare, render_pdf
-from handouts.content import load_studio
-from handouts.preview import page_pngs
+from handouts.content.load import load_studio
+from handouts.layout.preview import page_pngs
+from handouts.layout.templating import find_template, template_names
 from handouts.project import Project
-from handouts.templating import find_template, template_names
 
 NAME = "templates-gallery.png"
 HEIGHT = 520      # pixels of each page
@@ -70,7 +70,7 @@ def gallery_png(project: Project) -> tuple[bytes, list[str]]:
 def _font(style: str, size: int):
     from PIL import ImageFont
 
-    from handouts.fonts import default_fonts
+    from handouts.layout.fonts import default_fonts
 
     return ImageFont.truetype(str(getattr(default_fonts(), style)), size)
 

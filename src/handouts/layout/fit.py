@@ -114,12 +114,12 @@ class _InPanel(LCActionFlowable):
 
 
 def in_panel(params: str) -> Flowable:
-    """``<plugInFlowable module="handouts.fit" function="in_panel">{"panel": "back"}</plugInFlowable>``."""
+    """``<plugInFlowable module="handouts.layout.fit" function="in_panel">{"panel": "back"}</plugInFlowable>``."""
     return _InPanel(str(json.loads(params)["panel"]))
 
 
 def ends_on(params: str) -> Flowable:
-    """``<plugInFlowable module="handouts.fit" function="ends_on">{"page": 1}</plugInFlowable>``."""
+    """``<plugInFlowable module="handouts.layout.fit" function="ends_on">{"page": 1}</plugInFlowable>``."""
     return _EndsOn(int(json.loads(params)["page"]))
 
 

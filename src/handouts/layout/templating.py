@@ -20,12 +20,13 @@ import jinja2.meta
 import jinja2.sandbox
 from pydantic import Field, field_validator, model_validator
 
-from handouts import markup, sandbox
-from handouts.content import model_in, validate
+from handouts.content import markup
+from handouts.content.load import model_in, validate
+from handouts.content.models import Paper, Strict
+from handouts.content.yamlload import load_yaml
 from handouts.errors import HandoutError, Problem, RenderError, TemplateError
-from handouts.models import Paper, Strict
+from handouts.layout import sandbox
 from handouts.project import Project
-from handouts.yamlload import load_yaml
 
 MAIN = "handout.rml.j2"
 BUILTIN_PREFIX = "!builtin"

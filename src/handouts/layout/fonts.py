@@ -101,8 +101,8 @@ def studio_font_set(studio, studio_file: Path) -> FontSet:
     Each file must be a TrueType font inside the studio folder; a problem is
     an error at its line in studio.yaml, naming the path the studio wrote.
     """
-    from handouts.content import outside
-    from handouts.yamlload import load_yaml
+    from handouts.content.load import outside
+    from handouts.content.yamlload import load_yaml
 
     bundled, chosen, problems = default_fonts(), {}, []
     for style, face in STYLES.items():

@@ -20,17 +20,18 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from handouts import build, fonts, glyphs, manifest
-from handouts.chunks import ChunkResult, Entry, Occasion, Progress, Task, row_problem, run_all
+from handouts import build, manifest
+from handouts.batch.chunks import ChunkResult, Entry, Occasion, Progress, Task, row_problem, run_all
+from handouts.batch.frontdesk import Line, write_clients
+from handouts.batch.pack import PackInfo, PackItem, class_pack
+from handouts.batch.roster import Client, LeftOut, RowProblem, language, read_roster
+from handouts.batch.stamp import Layer, shared_layer
+from handouts.content.labels import format_date
+from handouts.content.models import Personal
 from handouts.errors import ContentError, HandoutError, OutputError, Problem
-from handouts.frontdesk import Line, write_clients
-from handouts.labels import format_date
-from handouts.models import Personal
+from handouts.layout import fonts, glyphs
 from handouts.output import class_folder, client_slug, name_for, settle, write_atomic
 from handouts.project import Project
-from handouts.roster import Client, LeftOut, RowProblem, language, read_roster
-from handouts.pack import PackInfo, PackItem, class_pack
-from handouts.stamp import Layer, shared_layer
 
 PACK_NAME = "class-pack.pdf"
 LARGE_PRINT = "large-print"

@@ -10,7 +10,7 @@ parsed here with a parser that resolves no entities, loads no DTD and uses no
 network, and every element is checked before the engine sees it:
 
 - Python is reached only through the entry points in :data:`PLUGINS`;
-- a picture drawn through ``handouts.art`` must be one the build handed to
+- a picture drawn through ``handouts.layout.art`` must be one the build handed to
   the template (the content's pictures, the studio's logo);
 - a file named in RML must be inside the template's or the studio's folder;
 - a link must use an allowed scheme (``links.SCHEMES``) or point inside the
@@ -35,8 +35,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from handouts import limits
+from handouts.content.links import link_problem, web_address_problem
 from handouts.errors import RenderError
-from handouts.links import link_problem, web_address_problem
 from handouts.project import is_inside
 from handouts.terminal import shown
 
@@ -106,15 +106,15 @@ def _sizes(params: dict, *names: str) -> str | None:
 #: ``<plugInGraphic>``), each with a check of the JSON it is given (None: no check).
 #: This is the one list of them: add a plug-in of ours here.
 PLUGINS: dict[str, ParamsCheck | None] = {
-    "handouts.art:flowable": _picture,
-    "handouts.art:stack": _stack,
-    "handouts.fit:mark": None,
-    "handouts.fit:ends_on": None,
-    "handouts.fit:in_panel": None,
-    "handouts.order:part": None,
-    "handouts.order:graphics_part": None,
-    "handouts.order:graphics_end": None,
-    "handouts.branding:qr": _qr,
+    "handouts.layout.art:flowable": _picture,
+    "handouts.layout.art:stack": _stack,
+    "handouts.layout.fit:mark": None,
+    "handouts.layout.fit:ends_on": None,
+    "handouts.layout.fit:in_panel": None,
+    "handouts.layout.order:part": None,
+    "handouts.layout.order:graphics_part": None,
+    "handouts.layout.order:graphics_end": None,
+    "handouts.layout.branding:qr": _qr,
 }
 
 

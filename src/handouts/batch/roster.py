@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from handouts.batch.tables import read_table
 from handouts.errors import ContentError, Problem
-from handouts.tables import read_table
 from handouts.terminal import shown
 
 #: Our field -> the header names (normalised: lower-case letters and digits) that mean it.

@@ -19,11 +19,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from handouts import fonts, markup
+from handouts.content import markup
+from handouts.content.labels import format_date
+from handouts.content.markup import TextFilter
+from handouts.content.models import Personal
 from handouts.errors import LayoutOverflowError
-from handouts.labels import format_date
-from handouts.markup import TextFilter
-from handouts.models import Personal
+from handouts.layout import fonts
 
 PADDING = 7.0
 #: Text sizes (points) at scale 1: the client's name, the note, the date and class lines.

@@ -20,12 +20,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from handouts import fonts
+from handouts.batch.roster import Client
+from handouts.batch.stamp import Stamper, stamped_handout
+from handouts.content.models import Personal
 from handouts.errors import HandoutError, Problem
-from handouts.models import Personal
+from handouts.layout import fonts
 from handouts.output import write_atomic
-from handouts.roster import Client
-from handouts.stamp import Stamper, stamped_handout
 
 Progress = Callable[[int, int], None]
 

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handouts.content.yamlload import load_yaml
 from handouts.errors import LayoutOverflowError, Problem
-from handouts.fit import Overflow, spill
-from handouts.yamlload import load_yaml
+from handouts.layout.fit import Overflow, spill
 
 
 @dataclass(frozen=True)

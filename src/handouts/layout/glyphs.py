@@ -21,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from handouts import fonts
 from handouts.errors import GlyphError, Problem
+from handouts.layout import fonts
 
 #: Whitespace controls that print as a space.
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
@@ -137,7 +137,7 @@ def studio_texts(studio) -> Iterator[tuple[tuple, str]]:
 
 def _locator(file: Path):
     """Positions in a YAML file, read only when a problem needs one."""
-    from handouts.yamlload import load_yaml
+    from handouts.content.yamlload import load_yaml
 
     return lambda path: load_yaml(file).locate(path)
 
@@ -159,7 +159,7 @@ def label_problems(glyphs: Glyphs, labels: dict) -> list[Problem]:
     data (see ``labels``), so every month is formatted and checked; the
     bundled catalogues' are known to print (and Babel is not loaded for them).
     """
-    from handouts.labels import format_date, origin
+    from handouts.content.labels import format_date, origin
     from handouts.project import bundled_root, is_inside
 
     catalogue = origin(labels, "date_format")
@@ -179,7 +179,7 @@ def label_problems(glyphs: Glyphs, labels: dict) -> list[Problem]:
 
 def picture_problems(glyphs: Glyphs, content, content_file: Path, studio, studio_file: Path) -> list[Problem]:
     """Text inside SVG pictures and the logo, which prints in the body font only, at the picture's line."""
-    from handouts.art import svg_texts
+    from handouts.layout.art import svg_texts
     from handouts.project import unusable
 
     pictures = [(("illustration", "file"), content_file, content.illustration)] if content.illustration else []

@@ -11,11 +11,11 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, \
-    model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from handouts import limits, links
+from handouts import limits
+from handouts.content import links
 from handouts.terminal import shown
 
 #: Error types of our own (``PydanticCustomError``): the message and hint are already in plain words.
@@ -214,7 +214,7 @@ class Content(Strict):
     def cites(self, sections: list[Section] | None = None, brief: bool = False) -> list[str]:
         """The reference ids that what a layout prints cites: every part, or only ``sections``
         among the sections, and with ``brief`` the debate without its points."""
-        from handouts.markup import cited_ids
+        from handouts.content.markup import cited_ids
 
         texts = [self.summary, *self.key_points, *self.safety]
         for section in self.sections if sections is None else sections:

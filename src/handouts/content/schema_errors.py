@@ -15,10 +15,10 @@ import difflib
 
 from pydantic import BaseModel
 
+from handouts.content.models import OWN_ERRORS
+from handouts.content.yamlload import LocatedData
 from handouts.errors import Problem
-from handouts.models import OWN_ERRORS
 from handouts.terminal import shown
-from handouts.yamlload import LocatedData
 
 #: How to fix a field that is missing, empty or of the wrong kind, by its name.
 FIELD_HINTS = {
