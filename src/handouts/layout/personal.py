@@ -3,7 +3,8 @@
 The box's place comes from the template (``personal_box`` in template.yaml):
 its top-right corner and width. What it holds decides the rest. In a layout
 that can grow, the box is as tall as its text (at least the template's
-``height``) and the template moves its own text down to make room; in a
+``height``, more by whole lines, so that a class's boxes come in a few
+heights) and the template moves its own text down to make room; in a
 fixed layout (a brochure, a card) the box keeps its height and its text
 steps down in size, to a floor. Each item keeps a line of its own, and a
 name breaks only where it is wider than the box on its own, never between
