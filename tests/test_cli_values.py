@@ -47,7 +47,7 @@ WRONG = {
     "--project": ("{folder}", 1),     # a folder with no studio.yaml
     "--template": ("no-such-layout", 1),
     "--paper": ("a5", 2),
-    "--lang": ("xx", 1),
+    "--lang": ("Elvish", 2),
     "--client": ("", 1),
     "--note": ("", 1),
     "--date": ("12/01/2026", 2),
@@ -147,6 +147,21 @@ def test_paper_and_template_names_in_any_case(paper, template, place):
     result = runner.invoke(app, ["build", "--paper", paper, "--template", template, "--out", "out"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith(f"constructive-rest.en.{template.lower()}.{paper.strip().lower()}.pdf")
+
+
+@pytest.mark.parametrize("lang", ["ES", "Spanish", "Español", "es-MX", "es_mx"])
+def test_a_language_by_code_or_name_in_any_case_as_a_roster_gives_it(lang, place):
+    """``--lang`` reads what a roster's language column reads; Mexican Spanish gets the Spanish handout."""
+    result = runner.invoke(app, ["build", "--lang", lang, "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("constructive-rest.es.classic.letter.pdf")
+
+
+@pytest.mark.parametrize("lang", ["", "Elvish"])
+def test_what_is_not_a_language_is_a_usage_error(lang, place):
+    result = runner.invoke(app, ["build", "--lang", lang, "--out", "out"])
+    assert result.exit_code == 2 and "is not a language code or name" in result.stderr, result.output
+    assert not (place / "out").exists()
 
 
 def test_an_input_with_escapes_is_shown_not_obeyed(place):

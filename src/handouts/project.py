@@ -202,7 +202,7 @@ class Project:
                 f"'{ref}' is not a content id",
                 hint="use lower-case letters, digits and hyphens, or a path to a .yaml file",
             )
-        found = self.find("content", f"{ref}.{lang}.yaml")
+        found = self.find("content", f"{ref}.{lang}.yaml") or self._nearest_language(ref, lang)
         if found is None:
             available = ", ".join(self.content_ids()) or "none"
             raise ContentError(
@@ -210,6 +210,18 @@ class Project:
                 hint=f"available: {available}",
             )
         return found
+
+
+    def _nearest_language(self, ref: str, lang: str) -> Path | None:
+        """The content in the language nearest ``lang``: Mexican Spanish ('es-MX') reads the Spanish ('es')."""
+        import langcodes
+
+        available = [name.split(".", 1)[1] for name in self.content_ids() if name.split(".", 1)[0] == ref]
+        try:
+            match = langcodes.closest_supported_match(lang, available, max_distance=10) if available else None
+        except (LookupError, ValueError):
+            return None
+        return self.find("content", f"{ref}.{match}.yaml") if match else None
 
 
 def safe_output_path(out_dir: Path, name: str) -> Path:

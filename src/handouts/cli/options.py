@@ -59,6 +59,16 @@ def parse_name(text: str) -> str:
     return name
 
 
+def parse_lang(text: str) -> str:
+    """A language code or name in any case, as a roster's column reads it: 'ES', 'Spanish', 'es-MX'."""
+    from handouts.batch.roster import language
+
+    try:
+        return language(text)
+    except ValueError as error:
+        raise OptionError(str(error), "use a code such as en or es, or a name such as Spanish") from None
+
+
 def parse_folder(text: str) -> Path:
     """A folder to write into: not an existing file, and not a name ending in ``.pdf``."""
     path = Path(text)
@@ -130,8 +140,11 @@ PaperOpt = Annotated[
     typer.Option("--paper", help="Paper size, letter or a4 (any case); default from studio.yaml.",
                  parser=parse_paper, metavar="letter|a4"),
 ]
-LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Content language (BCP 47), e.g. en or es.",
-                                                metavar="CODE")]
+LangOpt = Annotated[
+    Optional[str],
+    typer.Option("--lang", help="Content language, a code or a name in any case: en, es, ES, Spanish, es-MX.",
+                 parser=parse_lang, metavar="CODE"),
+]
 OutOpt = Annotated[
     Optional[Path],
     typer.Option("--out", "-o", help="Output folder; default output/.", parser=parse_folder, metavar="DIR"),
