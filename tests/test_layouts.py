@@ -137,6 +137,75 @@ def test_every_way_to_reach_the_studio_is_a_live_link(built, template, paper):
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_printed_web_address_breaks_only_before_a_slash(built, template, paper, lang):
+    """Under its QR code, each line of an address is whole pieces of it: never a word cut in two."""
+    pieces = {"saltmarsh-ridge-pilates.example", "/classes", "/mat", "/videos", "/home-practice", "/knee-folds"}
+    printed = words(built("knee-folds", template, paper, lang, "branded"))
+    lines = [word.text for word in printed if "saltmarsh-ridge" in word.text or word.text.startswith("/")]
+    assert lines, "no address printed"
+    for line in lines:
+        parts = line.replace("/", " /").split()
+        assert all(part in pieces for part in parts if "@" not in part), (line, template, paper)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_bundled_cue_card_holds_a_studio_with_every_contact_field_and_a_video(tmp_path, lang):
+    """The tutorial's studio (every field init offers, a video with a long address) on a Letter card."""
+    import shutil
+
+    import yaml
+
+    shutil.copytree(FIT / "branded", tmp_path / "studio")
+    studio = yaml.safe_load((tmp_path / "studio" / "studio.yaml").read_text(encoding="utf-8"))
+    studio["contact"] = {"phone": "(555) 014-2290", "email": "hello@harbourlight.example",
+                         "address": "12 Quay Street, Harbour Town", "website": "https://harbourlight.example",
+                         "video": "https://harbourlight.example/videos/constructive-rest"}
+    studio["name"] = "Harbour Light Movement"
+    studio["disclaimer"] = {  # init's, two lines long on a card
+        "en": "This handout is for education only. It is not medical advice. If you have a health condition, "
+              "ask your doctor or physical therapist before you start.",
+        "es": "Esta hoja es solo para informarte. No es consejo médico. Si tienes algún problema de salud, "
+              "pregunta a tu médico o fisioterapeuta antes de empezar."}
+    (tmp_path / "studio" / "studio.yaml").write_text(yaml.safe_dump(studio, allow_unicode=True), encoding="utf-8")
+    for personal in ({}, {"client": CLIENT, "note": NOTE, "class_name": CLASS, "date": DATE}):
+        pdf = build_handout(CONTENT["constructive-rest"][lang], template="cue-card", paper="letter",
+                            project=Project(root=tmp_path / "studio"), out_dir=tmp_path / "out", **personal).path
+        assert "https://harbourlight.example/videos/constructive-rest" in links(pdf)
+
+
+def test_a_short_handout_set_large_keeps_its_addresses_whole(tmp_path):
+    """Short content takes a layout's roomiest setting, over 12 pt: the codes' captions still break at slashes."""
+    import shutil
+
+    import yaml
+
+    shutil.copytree(FIT / "branded", tmp_path / "studio")
+    studio = yaml.safe_load((tmp_path / "studio" / "studio.yaml").read_text(encoding="utf-8"))
+    studio["name"] = "Northshore Pilates & Physio Collective"
+    studio["contact"] = {"phone": "+1 (555) 018-7734", "email": "front-desk@northshore-pilates.example",
+                         "address": "Unit 4, 220 Lakeside Boulevard, Northshore Village",
+                         "website": "https://northshore-pilates.example/classes",
+                         "video": "https://northshore-pilates.example/videos/home-practice"}
+    (tmp_path / "studio" / "studio.yaml").write_text(yaml.safe_dump(studio, allow_unicode=True), encoding="utf-8")
+    content = yaml.safe_load((FIT / "content" / "knee-folds.en.yaml").read_text(encoding="utf-8"))
+    content["sections"] = [{key: value for key, value in content["sections"][1].items() if key != "picture"}]
+    content["safety"] = content["safety"][:2]
+    content.pop("illustration", None)
+    short = tmp_path / "content" / "short.en.yaml"
+    short.parent.mkdir()
+    short.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    pieces = {"northshore-pilates.example", "/classes", "/videos", "/home-practice"}
+    for paper in ("letter", "a4"):
+        pdf = build_handout(short, template="cue-card", paper=paper, project=Project(root=tmp_path / "studio"),
+                            out_dir=tmp_path / "out").path
+        lines = [w.text for w in words(pdf) if "northshore-pilates.example" in w.text and "@" not in w.text
+                 or w.text.startswith("/") or w.text in ("s", "es")]
+        assert lines and all(part in pieces for line in lines for part in line.replace("/", " /").split()), lines
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_the_personal_box_prints_each_item_on_a_line_of_its_own(built, template):
     printed = words(built("knee-folds", template, "letter", "en", "personal"))
     name = find(printed, "Zoë Łukasz-Ørsted Fernández", 3)
