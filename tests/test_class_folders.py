@@ -310,3 +310,15 @@ def test_a_wrong_content_or_template_is_one_line_and_writes_nothing(studio, tmp_
     roster.write_text(WEDNESDAY.replace("Notes\n", "Notes,Language\n").replace("head\n", "head,fr\n"), encoding="utf-8")
     french = runner.invoke(app, args + ["--lang", "es"])
     assert french.exit_code == 1 and [line["status"] for line in clients_csv(tmp_path / "out")] == ["failed", "built"]
+
+
+def test_many_files_replaced_unsaid_are_one_warning_line(studio, tmp_path):
+    roster, out = tmp_path / "class.csv", tmp_path / "out"
+    roster.write_text("Name\nAna García\nBo Li\nCai Wu\nDee Park\n", encoding="utf-8")
+    out.mkdir()
+    slugs = ["ana-garcia", "bo-li", "cai-wu", "dee-park"]
+    for slug in slugs:
+        (out / f"constructive-rest.en.classic.letter.{slug}.pdf").write_bytes(b"%PDF-1.4 someone else's")
+    [warning] = build_batch(roster, project=studio, out_dir=out, date=DATE, jobs=1).warnings
+    assert warning.message == f"replaced 4 files in {out}, which no batch of this folder made: " + ", ".join(
+        f"constructive-rest.en.classic.letter.{slug}.pdf" for slug in slugs[:3]) + " and 1 more"

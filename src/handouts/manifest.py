@@ -144,6 +144,32 @@ class Manifest:
         made = self.files.get(name)
         return made is not None and (out_dir / name).exists() and not made.on_disk(out_dir / name)
 
+    def replacing(self, out_dir: Path, names: list[str]) -> list[Problem]:
+        """About to write ``names``: a warning line for those there that no batch of this folder made, and
+        one for those of the batch that changed since (rebuilt with ``handouts build``, edited by hand)."""
+        foreign = [name for name in names if name not in self.files and (out_dir / name).exists()]
+        changed = [name for name in names if self.changed(out_dir, name)]
+        return [problem for problem in (
+            _replaced(out_dir, foreign, "which no batch of this folder made",
+                      "give the batch a folder of its own with --out DIR to keep both"),
+            _replaced(out_dir, changed, "which had changed since this batch wrote it",
+                      "build single handouts into another folder with --out DIR to keep them")) if problem]
+
+
+#: Files named in a warning line; the rest are counted.
+SHOWN = 3
+
+
+def _replaced(out_dir: Path, names: list[str], why: str, hint: str) -> Problem | None:
+    """One line however many files: the file, or how many and the first few."""
+    if not names:
+        return None
+    if len(names) == 1:
+        return Problem(f"replaced {out_dir / names[0]}, {why}", severity="warning", hint=hint)
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return Problem(f"replaced {len(names)} files in {out_dir}, {why}: {', '.join(names[:SHOWN])}{more}",
+                   severity="warning", hint=hint)
+
 
 def _read_own(path: Path) -> bytes | None:
     """One of our records' bytes, or None when there is none or it is too big; an error if it is not a file."""

@@ -36,8 +36,6 @@ from handouts.project import Project
 
 PACK_NAME = "class-pack.pdf"
 LARGE_PRINT = "large-print"
-#: Files named in a warning line; the rest are counted.
-SHOWN = 3
 #: Clients per stamp sheet. Fixed (not derived from --jobs) so the pack's bytes never depend on it.
 CHUNK = 100
 
@@ -121,18 +119,14 @@ def build_batch(
     read.require_clients()
     date = date or build.today()
     options = Options(content, template, paper, _option_lang(lang), practice_log)
-    named_by_roster = not (out_dir or class_name)
-    out_dir = Path(out_dir) if out_dir else project.default_out_dir() / class_folder(class_name, date, read.file)
-    last = manifest.load(out_dir)
-    if named_by_roster:
-        _check_roster_folder(out_dir, last, read.file)
+    out_dir, last = _folder(project, out_dir, class_name, date, read.file)
     plan = _Plan(project, options, class_name or None, date, read.file)
     plan.check_options()
     _make_folder(out_dir)
     report = BatchReport(read.file, out_dir, left_out=read.left_out, failed=list(read.problems),
                          kind=read.kind, encoding=read.encoding)
     entries = [_mark(entry, last, out_dir, force) for entry in plan.entries(read.clients, report)]
-    report.warnings += _replacing(entries, last, out_dir)
+    report.warnings += last.replacing(out_dir, [entry.name for entry in entries if entry.write])
     pack_digest = manifest.digest("pack", [(e.name, e.bookmark, e.digest) for e in entries])
     want_pack = bool(entries) and (force or not (last.pack and last.pack.current(out_dir / PACK_NAME, pack_digest)))
     layers = plan.layers({entry.layer for entry in entries if entry.write or want_pack}, entries, report)
@@ -148,15 +142,32 @@ def build_batch(
         pack = _write_pack(results, by_index, layers, plan, out_dir, pack_digest)
         report.pack_built = pack is not None
     report.pack = out_dir / PACK_NAME if entries and pack else None
-    written = {index: made for result in results for index, made in result.written.items()}
-    made = {e.name: written.get(e.index) or last.files.get(e.name) for e in usable if e.index not in failed}
-    files = {name: record for name, record in made.items() if record}
+    files = _held(results, [e for e in usable if e.index not in failed], last)
     clean = not failed and len(usable) == len(entries)
     report.removed = _remove_stale(out_dir, last, set(files) | ({PACK_NAME} if report.pack else set()))
     manifest.save(out_dir, manifest.Manifest(files, pack if clean else None, str(read.file.resolve())))
     report.failed.sort(key=lambda failure: failure.row)
     report.clients = write_clients(out_dir, _lines(report, entries, failed, {n: m.pages for n, m in files.items()}))
     return report
+
+
+def _folder(project: Project, out_dir: Path | None, class_name: str | None, date: dt.date,
+            roster: Path) -> tuple[Path, manifest.Manifest]:
+    """The class's folder and its record: --out, else one named from the class and date, else from the roster."""
+    if out_dir:
+        return Path(out_dir), manifest.load(Path(out_dir))
+    folder = project.default_out_dir() / class_folder(class_name, date, roster)
+    last = manifest.load(folder)
+    if not class_name:
+        _check_roster_folder(folder, last, roster)
+    return folder, last
+
+
+def _held(results: list[ChunkResult], done: list[Entry], last: manifest.Manifest) -> dict[str, manifest.Made]:
+    """What the folder now holds for each client done: what this run wrote, else what the last one did."""
+    written = {index: made for result in results for index, made in result.written.items()}
+    held = {e.name: written.get(e.index) or last.files.get(e.name) for e in done}
+    return {name: made for name, made in held.items() if made}
 
 
 def _check_roster_folder(out_dir: Path, last: manifest.Manifest, roster: Path) -> None:
@@ -182,29 +193,6 @@ def _make_folder(out_dir: Path) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write to {out_dir}: {exc.strerror}",
                           hint="pass --out DIR with a folder you may write to") from None
-
-
-def _replacing(entries: list[Entry], last: manifest.Manifest, out_dir: Path) -> list[Problem]:
-    """A warning line for the files about to be replaced that no batch of this folder made, and one for
-    those of the batch that were changed since (rebuilt with ``handouts build``, edited by hand)."""
-    foreign = [e.name for e in entries if e.write and e.name not in last.files and (out_dir / e.name).exists()]
-    changed = [e.name for e in entries if e.write and last.changed(out_dir, e.name)]
-    return [problem for problem in (
-        _replaced(out_dir, foreign, "which no batch of this folder made",
-                  "give the batch a folder of its own with --out DIR to keep both"),
-        _replaced(out_dir, changed, "which had changed since this batch wrote it",
-                  "build single handouts into another folder with --out DIR to keep them")) if problem]
-
-
-def _replaced(out_dir: Path, names: list[str], why: str, hint: str) -> Problem | None:
-    """One line however many files: the file, or how many and the first few."""
-    if not names:
-        return None
-    if len(names) == 1:
-        return Problem(f"replaced {out_dir / names[0]}, {why}", severity="warning", hint=hint)
-    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
-    return Problem(f"replaced {len(names)} files in {out_dir}, {why}: {', '.join(names[:SHOWN])}{more}",
-                   severity="warning", hint=hint)
 
 
 def _remove_stale(out_dir: Path, last: manifest.Manifest, current: set[str]) -> list[Path]:
