@@ -17,7 +17,7 @@ from handouts.build import build_handout
 from handouts.cli import app
 from handouts.errors import ContentError, OutputError
 from handouts.manifest import NAME as MANIFEST
-from handouts.output import class_folder, output_name
+from handouts.output import class_folder, output_name, write_atomic
 from handouts.project import Project
 
 from conftest import DATE, ROOT, pdf_text
@@ -214,3 +214,111 @@ def test_a_planted_manifest_is_refused_not_read(studio, tmp_path, planted):
     roster.write_text("Name\nAna García\n", encoding="utf-8")
     with pytest.raises(OutputError, match=r"\.handouts-batch\.json is a (named pipe \(FIFO\)|link); the tool keeps"):
         build_batch(roster, project=studio, out_dir=out, date=DATE, jobs=1)
+
+
+WEDNESDAY = "Client Name,Email,Notes\nAna García,ana@example.org,Towel under head\nBo Li,bo@example.org,\n"
+ANA = "constructive-rest.en.classic.letter.ana-garcia.pdf"
+BO = "constructive-rest.en.classic.letter.bo-li.pdf"
+
+
+def test_a_handout_rebuilt_alone_or_edited_by_hand_is_built_again(studio, tmp_path):
+    roster, out = tmp_path / "wednesday.csv", tmp_path / "out"
+    roster.write_text(WEDNESDAY, encoding="utf-8")
+    first = build_batch(roster, project=studio, out_dir=out, class_name="Wed Mat", date=DATE, jobs=1)
+    pack = (out / PACK_NAME).read_bytes()
+    build_handout(project=studio, out_dir=out, client="Ana García", note="DIFFERENT NOTE", date=DATE)
+    again = build_batch(roster, project=studio, out_dir=out, class_name="Wed Mat", date=DATE, jobs=1)
+    assert [p.name for p in again.built] == [ANA] and [p.name for p in again.up_to_date] == [BO]
+    assert "Towel under head" in pdf_text(out / ANA) and "DIFFERENT NOTE" not in pdf_text(out / ANA)
+    assert (out / ANA).read_bytes() == (first.out_dir / ANA).read_bytes() and not again.pack_built
+    [warning] = again.warnings
+    assert warning.message == f"replaced {out / ANA}, which had changed since this batch wrote it"
+    # An edit that keeps the size (a byte changed in place), and a pack that lost its end, are seen too.
+    edited = bytearray((out / BO).read_bytes())
+    edited[-10] ^= 1
+    (out / BO).write_bytes(bytes(edited))
+    (out / PACK_NAME).write_bytes(pack[:-100])
+    third = build_batch(roster, project=studio, out_dir=out, class_name="Wed Mat", date=DATE, jobs=1)
+    assert [p.name for p in third.built] == [BO] and third.pack_built and (out / PACK_NAME).read_bytes() == pack
+    fourth = build_batch(roster, project=studio, out_dir=out, class_name="Wed Mat", date=DATE, jobs=1)
+    assert not fourth.built and not fourth.pack_built and not fourth.warnings
+
+
+def test_rosters_of_one_name_from_two_folders_never_share_a_class_folder(studio, tmp_path):
+    first, second = tmp_path / "a" / "ClassRoster.csv", tmp_path / "b" / "ClassRoster.csv"
+    for path, text in ((first, "Name\nAlice Ward\nBea Ruiz\n"), (second, "Name\nCarl Diaz\n")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    monday = build_batch(first, project=studio, date=DATE, jobs=1)
+    folder = studio.root / "output" / "classroster"
+    assert monday.out_dir == folder and len(monday.built) == 2
+    with pytest.raises(OutputError) as refused:
+        build_batch(second, project=studio, date=DATE, jobs=1)
+    assert str(refused.value.problems[0]) == (
+        f"{second}: {folder} holds the class of another roster of this name, {first} (hint: give this class a "
+        'folder of its own with --class-name "NAME" (with the date, it names the folder), or pass --out DIR '
+        "with another folder)")
+    assert pdfs(folder) == sorted([PACK_NAME, "constructive-rest.en.classic.letter.alice-ward.pdf",
+                                   "constructive-rest.en.classic.letter.bea-ruiz.pdf"])
+    result = runner.invoke(app, ["--project", str(studio.root), "batch", str(second), "--date", "2026-12-01"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and result.stdout == ""
+    tuesday = build_batch(second, project=studio, class_name="Tue Mat", date=DATE, jobs=1)
+    assert tuesday.out_dir == studio.root / "output" / "tue-mat-2026-12-01" and len(tuesday.built) == 1
+    # The same roster, exported again with a client less, still updates its own folder.
+    first.write_text("Name\nAlice Ward\n", encoding="utf-8")
+    update = build_batch(first, project=studio, date=DATE, jobs=1)
+    assert [p.name for p in update.removed] == ["constructive-rest.en.classic.letter.bea-ruiz.pdf"]
+
+
+def test_the_files_of_a_stopped_batch_are_its_own_the_next_time(studio, tmp_path, monkeypatch):
+    import handouts.batch.chunks as chunks
+
+    roster, out = tmp_path / "class.csv", tmp_path / "out"
+    roster.write_text("Name\n" + "".join(f"Client {n:02d}\n" for n in range(8)), encoding="utf-8")
+    written = []
+
+    def stopped_after_five(folder, name, data, **options):
+        if len(written) == 5:
+            raise KeyboardInterrupt
+        written.append(name)
+        return write_atomic(folder, name, data, **options)
+
+    monkeypatch.setattr(chunks, "write_atomic", stopped_after_five)
+    with pytest.raises(KeyboardInterrupt):
+        build_batch(roster, project=studio, out_dir=out, date=DATE, jobs=1)
+    monkeypatch.undo()
+    assert pdfs(out) == sorted(written) and not (out / MANIFEST).exists()
+    rerun = build_batch(roster, project=studio, out_dir=out, date=DATE, jobs=1)
+    assert not rerun.warnings
+    assert [p.name for p in rerun.up_to_date] == written and len(rerun.built) == 3 and rerun.pack_built
+    assert not (out / ".handouts-batch.journal").exists()  # folded into the manifest
+
+
+def test_a_wrong_content_or_template_is_one_line_and_writes_nothing(studio, tmp_path):
+    roster = tmp_path / "class.csv"
+    roster.write_text(WEDNESDAY, encoding="utf-8")
+    args = ["--project", str(studio.root), "batch", str(roster), "--out", str(tmp_path / "out")]
+    for wrong, said in ((["--content", "nothere"], "error: no content 'nothere' in language 'en' (hint: available: "),
+                        (["nothere.yaml"], "error: nothere.yaml: content file not found"),
+                        (["--lang", "fr"], "error: no content 'constructive-rest' in language 'fr' (hint: "),
+                        (["--template", "nope"], "error: unknown template 'nope' (hint: available: classic, ")):
+        result = runner.invoke(app, args + wrong)
+        assert result.exit_code == 1 and result.stderr.startswith(said), result.output
+        assert result.stderr.count("\n") == 1 and result.stdout == ""
+        assert not (tmp_path / "out").exists()
+    # A row's own language the content is not in is still that row's own failure.
+    roster.write_text(WEDNESDAY.replace("Notes\n", "Notes,Language\n").replace("head\n", "head,fr\n"), encoding="utf-8")
+    french = runner.invoke(app, args + ["--lang", "es"])
+    assert french.exit_code == 1 and [line["status"] for line in clients_csv(tmp_path / "out")] == ["failed", "built"]
+
+
+def test_many_files_replaced_unsaid_are_one_warning_line(studio, tmp_path):
+    roster, out = tmp_path / "class.csv", tmp_path / "out"
+    roster.write_text("Name\nAna García\nBo Li\nCai Wu\nDee Park\n", encoding="utf-8")
+    out.mkdir()
+    slugs = ["ana-garcia", "bo-li", "cai-wu", "dee-park"]
+    for slug in slugs:
+        (out / f"constructive-rest.en.classic.letter.{slug}.pdf").write_bytes(b"%PDF-1.4 someone else's")
+    [warning] = build_batch(roster, project=studio, out_dir=out, date=DATE, jobs=1).warnings
+    assert warning.message == f"replaced 4 files in {out}, which no batch of this folder made: " + ", ".join(
+        f"constructive-rest.en.classic.letter.{slug}.pdf" for slug in slugs[:3]) + " and 1 more"

@@ -281,6 +281,14 @@ def _output(studio, monkeypatch):
     return run(studio, "build", "--out", "output/x.pdf")
 
 
+def _roster_folder(studio):
+    for folder, name in (("a", "Alice Ward"), ("b", "Carl Diaz")):
+        (studio / folder).mkdir()
+        (studio / folder / "ClassRoster.csv").write_text(f"Name\n{name}\n", encoding="utf-8")
+    assert run(studio, "batch", "a/ClassRoster.csv")[0] == 0
+    return run(studio, "batch", "b/ClassRoster.csv")
+
+
 def _output_folder(studio):
     (studio / "output" / "constructive-rest.en.classic.letter.pdf").mkdir(parents=True)
     return run(studio, "build")
@@ -320,7 +328,7 @@ SCENARIOS = {
     "template": [_template],
     "page engine": [_page_engine],
     "layout overflow": [_layout_overflow, _safety_overflow],
-    "output": [_output, _output_folder, _output_fifo],
+    "output": [_output, _roster_folder, _output_folder, _output_fifo],
     "limits": [_too_many_items, _huge_picture, _control_character],
     "usage": [lambda s: run(s, "build", "--paper", "a5"), lambda s: run(s, "build", "--date", "12/01/2026"),
               lambda s: run(s, "build", "--jsn"), lambda s: run(s, "batch", "rosters/example.csv", "--out", "pack.pdf")],

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from handouts import manifest
 from handouts.cli import app
 
 from conftest import ROOT
@@ -167,6 +168,11 @@ def test_killing_the_batch_ends_its_workers(tmp_path):
     count = len(list(out.glob("*.pdf")))
     time.sleep(0.5)
     assert len(list(out.glob("*.pdf"))) == count  # nothing writes any more
+    # The next batch knows the files as its own: each was noted as it was written (a worker killed between
+    # a file's rename and its note leaves that one file unknown, rebuilt with one warning line).
+    known = manifest.load(out).files
+    unknown = [path.name for path in out.glob("*.pdf") if not (known.get(path.name) and known[path.name].on_disk(path))]
+    assert count >= 50 and len(unknown) <= 2, unknown
 
 
 def test_ctrl_c_stops_the_batch_at_once(tmp_path):

@@ -25,6 +25,7 @@ from handouts.batch.stamp import Stamper, stamped_handout
 from handouts.content.models import Personal
 from handouts.errors import HandoutError, Problem
 from handouts.layout import fonts
+from handouts.manifest import Made, journal
 from handouts.output import write_atomic
 
 Progress = Callable[[int, int], None]
@@ -73,7 +74,7 @@ class ChunkResult:
     number: int
     stamps: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # entry index -> (stream, filter)
     own: dict[int, tuple[bytes, int]] = field(default_factory=dict)  # entry index -> (sheet, page)
-    written: list[int] = field(default_factory=list)
+    written: dict[int, Made] = field(default_factory=dict)  # entry index -> what was written
     failed: list[tuple[int, Problem]] = field(default_factory=list)
     stopped: bool = False
 
@@ -137,7 +138,7 @@ def run_chunk(task: Task, layers: dict, tick: Callable[[int], None] | None = Non
         if task.sheet:
             result.own[entry.index] = (own, page)
         if entry.write:
-            _write(task, entry, pdf, result)
+            _write(task, entry, pdf, layer.pages, result)
         if tick:
             tick(1)
     for key, sheet in sheets.items():
@@ -156,21 +157,24 @@ def _cut(task: Task, layer, sheet: bytes, placed: list[tuple[Entry, int]], resul
             if task.sheet:
                 result.stamps[entry.index] = stamper.stamp(page)
             if entry.write:
-                _write(task, entry, stamper.handout(layer, page, entry.client.name), result)
+                _write(task, entry, stamper.handout(layer, page, entry.client.name), layer.pages, result)
             if tick:
                 tick(1)
     finally:
         stamper.close()
 
 
-def _write(task: Task, entry: Entry, pdf: bytes, result: ChunkResult) -> None:
+def _write(task: Task, entry: Entry, pdf: bytes, pages: int, result: ChunkResult) -> None:
+    """Write a client's file and note it in the folder's journal at once (a stopped batch's files stay known)."""
     try:
         # One fsync per file would cost more than the stamping: the batch settles them all at the end.
         write_atomic(task.out_dir, entry.name, pdf, durable=False)
     except HandoutError as error:
         result.failed.append((entry.index, error.problems[0]))
     else:
-        result.written.append(entry.index)
+        made = Made.of(entry.digest, pdf, pages)
+        journal(task.out_dir, entry.name, made)
+        result.written[entry.index] = made
 
 
 #: The roster's column for each option a single build names (--class-name is batch's own option too).

@@ -30,6 +30,7 @@ from handouts.content.labels import format_date
 from handouts.content.models import Personal
 from handouts.errors import ContentError, HandoutError, OutputError, Problem
 from handouts.layout import fonts, glyphs
+from handouts.layout.templating import find_template
 from handouts.output import class_folder, client_slug, name_for, settle, write_atomic
 from handouts.project import Project
 
@@ -117,40 +118,65 @@ def build_batch(
     read = read_roster(Path(roster))
     read.require_clients()
     date = date or build.today()
-    out_dir = Path(out_dir) if out_dir else project.default_out_dir() / class_folder(class_name, date, read.file)
-    plan = _Plan(project, Options(content, template, paper, _option_lang(lang), practice_log),
-                 class_name or None, date, read.file)
+    options = Options(content, template, paper, _option_lang(lang), practice_log)
+    out_dir, last = _folder(project, out_dir, class_name, date, read.file)
+    plan = _Plan(project, options, class_name or None, date, read.file)
+    plan.check_options()
     _make_folder(out_dir)
     report = BatchReport(read.file, out_dir, left_out=read.left_out, failed=list(read.problems),
                          kind=read.kind, encoding=read.encoding)
-    last = manifest.load(out_dir)
     entries = [_mark(entry, last, out_dir, force) for entry in plan.entries(read.clients, report)]
-    report.warnings += _foreign(entries, last, out_dir)
+    report.warnings += last.replacing(out_dir, [entry.name for entry in entries if entry.write])
     pack_digest = manifest.digest("pack", [(e.name, e.bookmark, e.digest) for e in entries])
-    want_pack = bool(entries) and (force or last.pack != pack_digest or not (out_dir / PACK_NAME).is_file())
+    want_pack = bool(entries) and (force or not (last.pack and last.pack.current(out_dir / PACK_NAME, pack_digest)))
     layers = plan.layers({entry.layer for entry in entries if entry.write or want_pack}, entries, report)
     usable = [entry for entry in entries if entry.layer in layers or not (entry.write or want_pack)]
     tasks = _tasks(usable, want_pack, out_dir, plan.occasion)
-    _forget(out_dir, last, tasks)
     results = run_all(tasks, layers, plan.font_set, jobs, progress)
     if tasks:
         settle(out_dir)
     by_index = {entry.index: entry for entry in usable}
     failed = _collect(report, results, by_index, plan)
+    pack = last.pack
     if want_pack:
-        report.pack = _write_pack(results, by_index, layers, plan, out_dir)
-        report.pack_built = report.pack is not None
-    elif entries:
-        report.pack = out_dir / PACK_NAME
-    done = [e for e in usable if e.index not in failed]
+        pack = _write_pack(results, by_index, layers, plan, out_dir, pack_digest)
+        report.pack_built = pack is not None
+    report.pack = out_dir / PACK_NAME if entries and pack else None
+    files = _held(results, [e for e in usable if e.index not in failed], last)
     clean = not failed and len(usable) == len(entries)
-    pages = {e.name: layers[e.layer].pages if e.layer in layers else last.pages.get(e.name) for e in done}
-    report.removed = _remove_stale(out_dir, last, {e.name for e in done} | ({PACK_NAME} if report.pack else set()))
-    manifest.save(out_dir, manifest.Manifest({e.name: e.digest for e in done},
-                                             pack_digest if report.pack and clean else None, pages))
+    report.removed = _remove_stale(out_dir, last, set(files) | ({PACK_NAME} if report.pack else set()))
+    manifest.save(out_dir, manifest.Manifest(files, pack if clean else None, str(read.file.resolve())))
     report.failed.sort(key=lambda failure: failure.row)
-    report.clients = write_clients(out_dir, _lines(report, entries, failed, pages))
+    report.clients = write_clients(out_dir, _lines(report, entries, failed, {n: m.pages for n, m in files.items()}))
     return report
+
+
+def _folder(project: Project, out_dir: Path | None, class_name: str | None, date: dt.date,
+            roster: Path) -> tuple[Path, manifest.Manifest]:
+    """The class's folder and its record: --out, else one named from the class and date, else from the roster."""
+    if out_dir:
+        return Path(out_dir), manifest.load(Path(out_dir))
+    folder = project.default_out_dir() / class_folder(class_name, date, roster)
+    last = manifest.load(folder)
+    if not class_name:
+        _check_roster_folder(folder, last, roster)
+    return folder, last
+
+
+def _held(results: list[ChunkResult], done: list[Entry], last: manifest.Manifest) -> dict[str, manifest.Made]:
+    """What the folder now holds for each client done: what this run wrote, else what the last one did."""
+    written = {index: made for result in results for index, made in result.written.items()}
+    held = {e.name: written.get(e.index) or last.files.get(e.name) for e in done}
+    return {name: made for name, made in held.items() if made}
+
+
+def _check_roster_folder(out_dir: Path, last: manifest.Manifest, roster: Path) -> None:
+    """A folder named after its roster's file holds that roster's class: another roster of the same name
+    (studio software exports every class as ClassRoster.csv) must not take it over and remove its files."""
+    if last.roster and Path(last.roster) != roster.resolve():
+        raise OutputError(f"{out_dir} holds the class of another roster of this name, {last.roster}", file=roster,
+                          hint='give this class a folder of its own with --class-name "NAME" (with the date, it '
+                               "names the folder), or pass --out DIR with another folder")
 
 
 def _option_lang(lang: str | None) -> str | None:
@@ -169,28 +195,13 @@ def _make_folder(out_dir: Path) -> None:
                           hint="pass --out DIR with a folder you may write to") from None
 
 
-def _foreign(entries: list[Entry], last: manifest.Manifest, out_dir: Path) -> list[Problem]:
-    """A warning for each file about to be replaced that no batch of this folder made."""
-    return [Problem(f"replaced {out_dir / e.name}, which no batch of this folder made", severity="warning",
-                    hint="give the batch a folder of its own with --out DIR to keep both")
-            for e in entries if e.write and e.name not in last.files and (out_dir / e.name).exists()]
-
-
-def _forget(out_dir: Path, last: manifest.Manifest, tasks: list[Task]) -> None:
-    """Until the files about to be rewritten are on disk, the manifest vouches for none of them (still ours)."""
-    rewritten = {entry.name for task in tasks for entry in task.entries if entry.write}
-    if rewritten & {name for name, digest in last.files.items() if digest}:
-        files = {name: (None if name in rewritten else digest) for name, digest in last.files.items()}
-        manifest.save(out_dir, manifest.Manifest(files, None, last.pages))
-
-
 def _remove_stale(out_dir: Path, last: manifest.Manifest, current: set[str]) -> list[Path]:
     """Files the last run of this folder made for clients no longer printed (and a pack with no one in it)."""
     stale = [name for name in [*last.files, *([PACK_NAME] if last.files else [])] if name not in current]
     removed = []
     for name in stale:
-        path = out_dir / name
-        if path.is_file() and not path.is_symlink():
+        path, made = out_dir / name, last.files.get(name)
+        if path.is_file() and not path.is_symlink() and not (made and not made.on_disk(path)):
             path.unlink()
             removed.append(path)
     return removed
@@ -222,8 +233,9 @@ def _reason(problem: Problem) -> str:
     return f"{text} (hint: {problem.hint})" if problem.hint else text
 
 
-def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: "_Plan", out_dir: Path) -> Path | None:
-    """The class pack from the chunks' stamps, in roster order (None when no one got a handout)."""
+def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: "_Plan", out_dir: Path,
+                inputs: str) -> manifest.Made | None:
+    """The class pack from the chunks' stamps, in roster order, and what was written (None when no one got a handout)."""
     keys = list(layers)
     items = []
     for result in results:
@@ -236,7 +248,8 @@ def _write_pack(results: list[ChunkResult], by_index: dict, layers: dict, plan: 
     first = layers[keys[items[0].layer]]
     title = " – ".join(part for part in (first.title, plan.class_name, format_date(plan.date, first.box.labels)) if part)
     pdf = class_pack(list(layers.values()), items, PackInfo(title, plan.studio_name, first.lang))
-    return write_atomic(out_dir, PACK_NAME, pdf)
+    write_atomic(out_dir, PACK_NAME, pdf)
+    return manifest.Made.of(inputs, pdf)
 
 
 class _Plan:
@@ -253,6 +266,15 @@ class _Plan:
         self.font_set: fonts.FontSet | None = None
         self.studio_name = ""
         self.taken: set[str] = set()
+
+    def check_options(self) -> None:
+        """What every row may share (the content, --lang, --template): a wrong one is one error, as ``build``
+        says it, before anything is written, not the same failure on every row."""
+        content, lang = str(self.options.content), self.options.lang
+        if lang or content not in {name.split(".", 1)[0] for name in self.project.content_ids()}:
+            self.project.resolve_content(content, self.content_lang(lang) or build.DEFAULT_LANG)
+        if self.options.template:
+            find_template(self.project, self.options.template)
 
     def job(self, lang: str | None, template: str | None) -> build.Job:
         key = (lang, template)
