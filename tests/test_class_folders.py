@@ -175,7 +175,7 @@ def test_batch_takes_the_options_build_takes_and_a_rows_own_wins(studio, tmp_pat
     both = runner.invoke(app, ["batch", str(roster), "constructive-rest", "--content", "constructive-rest"])
     assert both.exit_code == 2
     bad = runner.invoke(app, ["--project", str(studio.root), "batch", str(roster), "--lang", "Elvish"])
-    assert bad.exit_code == 1 and bad.stderr.startswith("error: --lang: 'Elvish' is not a language code or name")
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --lang: 'Elvish' is not a language code or name")
 
 
 def test_a_roster_with_no_one_to_print_is_an_error_and_writes_nothing(studio, tmp_path):
