@@ -121,11 +121,11 @@ def _languages_agree(checking: Checking) -> list[Problem]:
 def _names_agree(checking: Checking) -> list[Problem]:
     """A file ``<id>.<lang>.yaml`` whose ``id:`` or ``lang:`` says otherwise: its output is named by what it
     holds, so it may replace another handout's, and looking it up by its name finds it under the wrong id."""
-    problems = []
+    problems, folders = [], {layer / "content" for layer in checking.project.layers}
     for item in checking.checked:
         named = item.file.name.removesuffix(".yaml").split(".")
-        if item.content is None or len(named) != 2:
-            continue  # a file named otherwise (a path such as handout.yaml) has no id or language in its name
+        if item.content is None or len(named) != 2 or item.file.parent not in folders:
+            continue  # only content/ is looked up by name; a file given by its path may be named anything
         written = {"id": item.content.id, "lang": item.content.lang}
         for field, in_name in zip(("id", "lang"), named):
             if written[field].lower() != in_name.lower():
