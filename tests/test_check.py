@@ -181,7 +181,7 @@ def test_build_prints_warnings_and_goes_on(tmp_path):
 
 
 def test_a_language_without_labels_or_syllable_rules_is_warned_about(tmp_path):
-    file = tmp_path / "base.zz.yaml"
+    file = tmp_path / "neck-rest.zz.yaml"
     file.write_text((DATA / "base.en.yaml").read_text(encoding="utf-8").replace("lang: en", "lang: zz"), encoding="utf-8")
     result = check(str(file), "--format", "json")
     assert result.exit_code == 0
@@ -219,3 +219,27 @@ def test_check_lays_a_fixed_layout_out_with_a_clients_box_too(studio_dir):
     assert "template 'tall-box' (a client's copy, with its personal box): no room for " in line
     assert runner.invoke(app, ["--project", str(studio_dir), "build", "--template", "tall-box",
                                "--out", str(studio_dir / "out")]).exit_code == 0  # it fits plain
+
+
+def test_a_file_whose_id_or_lang_is_not_its_names_is_a_warning_at_that_line(studio_dir):
+    base = (ROOT / "tests" / "data" / "content" / "base.en.yaml").read_text(encoding="utf-8")
+    assert "\nid: neck-rest\nlang: en\n" in base.split("title:")[0]
+    (studio_dir / "content" / "neck-rest.en.yaml").write_text(base, encoding="utf-8")
+    other = studio_dir / "content" / "shoulder-rest.en.yaml"
+    other.write_text(base.replace("lang: en\n", "lang: es\n", 1), encoding="utf-8")
+    result = check("shoulder-rest.en", "--template", "classic", project=studio_dir)
+    warnings = [line for line in result.output.splitlines() if "is not the" in line]
+    assert warnings == [
+        f"warning: {other}:2:1: id: 'neck-rest' is not the id in the file name shoulder-rest.en.yaml "
+        "('shoulder-rest'): the PDF is named after 'neck-rest' (hint: write id: shoulder-rest, or rename the file "
+        "to neck-rest.es.yaml)",
+        f"warning: {other}:3:1: lang: 'es' is not the lang in the file name shoulder-rest.en.yaml ('en'): the PDF "
+        "is named after 'es' (hint: write lang: en, or rename the file to neck-rest.es.yaml)"]
+    assert check("neck-rest.en", "--template", "classic", project=studio_dir).output.count("is not the") == 0
+
+
+def test_a_file_named_without_an_id_and_a_language_is_not_held_to_its_name(tmp_path):
+    content = tmp_path / "my handout.yaml"
+    content.write_text((ROOT / "tests" / "data" / "content" / "base.en.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert "is not the" not in check(str(content), "--template", "classic").output

@@ -114,3 +114,25 @@ def test_the_bundled_catalogues_date_formats_are_cldr_patterns_babel_prints():
         data = catalogue(lang)
         assert date_format_problem(data["date_format"], lang) is None
         assert len(data["weekdays"]) == 7
+
+
+def test_a_misspelt_or_made_up_label_in_a_studios_catalogue_stops_build_and_check_at_its_line(studio_dir):
+    folder = studio_dir / "templates" / "_base" / "labels"
+    folder.mkdir(parents=True)
+    spanish = (LABELS / "es.yaml").read_text(encoding="utf-8")
+    assert "\nprepared_for: Para\n" in spanish
+    file = folder / "es.yaml"
+    file.write_text(spanish.replace("\nprepared_for: Para\n", "\nprepard_for: Preparado para\n")
+                    + "colour_of_the_day: Azul\n", encoding="utf-8")
+    lines = file.read_text(encoding="utf-8").splitlines()
+    typo, made_up = lines.index("prepard_for: Preparado para") + 1, len(lines)
+    expected = [f"error: {file}:{typo}:1: prepard_for: unknown label (hint: did you mean 'prepared_for'?)",
+                f"error: {file}:{made_up}:1: colour_of_the_day: unknown label (hint: use a name from "
+                "templates/_base/labels/en.yaml, or remove the line)"]
+    built = runner.invoke(app, ["--project", str(studio_dir), "build", "--lang", "es", "--client", "Ana",
+                                "--out", str(studio_dir / "out")])
+    assert (built.exit_code, built.output.splitlines()) == (1, expected)
+    assert not (studio_dir / "out").exists()
+    checked = runner.invoke(app, ["--project", str(studio_dir), "check", "constructive-rest.es"])
+    assert checked.exit_code == 1
+    assert [line for line in checked.output.splitlines() if line.startswith("error:")] == expected

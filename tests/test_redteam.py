@@ -225,7 +225,7 @@ def test_b08_source_date_epoch_past_any_date(studio, tmp_path, monkeypatch):
     assert error_line(run("batch", "rosters/example.csv", "--out", str(tmp_path / "b"))) == expected
 
 
-def test_b09_a_short_months_list_no_longer_matters_dates_come_from_babel(studio, tmp_path):
+def test_b09_a_months_list_is_refused_at_its_line_dates_come_from_babel(studio, tmp_path):
     from handouts.project import Project
 
     labels = yaml.safe_load((Project().bundled / "templates/_base/labels/en.yaml").read_text(encoding="utf-8"))
@@ -233,8 +233,11 @@ def test_b09_a_short_months_list_no_longer_matters_dates_come_from_babel(studio,
     (studio / "templates" / "_base" / "labels").mkdir(parents=True)
     (studio / "templates" / "_base" / "labels" / "en.yaml").write_text(yaml.safe_dump(labels, allow_unicode=True))
     result = run("build", "--client", "X", "--date", "2026-12-01", "--out", str(tmp_path))
-    assert result.exit_code == 0, result.output
-    assert "1 December 2026" in pdf_text(tmp_path / "constructive-rest.en.classic.letter.x.pdf")
+    assert result.exit_code == 1
+    assert error_line(result).startswith(f"error: {studio / 'templates/_base/labels/en.yaml'}:")
+    assert "months: month names are not a label: they print in the catalogue's language, from date_format" \
+        in error_line(result)
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 @pytest.mark.parametrize("kind", ["outside", "dangling", "folder"])

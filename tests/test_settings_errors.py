@@ -112,8 +112,8 @@ def test_every_studio_field_with_a_wrong_value_is_one_plain_line_at_its_place(tm
      "colors.primary: '#12345' is not a colour (hint: six hex digits such as #1F4E5F)"),
     (("paper",), "a5", "paper: 'a5' is not a paper size the tool prints (hint: letter or a4)"),
     (("template",), "My Layout",
-     "template: 'My Layout' is not a template name (hint: lower-case letters, digits and hyphens, as `handouts "
-     "templates` lists them)"),
+     "template: 'My Layout' is not a template name (hint: letters, digits and hyphens, as `handouts templates` "
+     "lists them)"),
     (("reading_grade_max",), True,
      "reading_grade_max: expected a number, not yes/no (hint: a school grade from 1 to 20, e.g. "
      "reading_grade_max: 8)"),
@@ -134,6 +134,39 @@ def test_the_studio_errors_read_as_the_content_errors_do(tmp_path, path, value, 
     [problem] = problems_for(file, load_studio)
     assert problem.line and problem.column
     assert str(problem) == f"{file}:{problem.line}:{problem.column}: {line}"
+
+
+def test_a_colour_written_with_a_hash_left_unquoted_is_told_the_hash_starts_a_comment(tmp_path):
+    file = tmp_path / "studio.yaml"
+    file.write_text("name: Harbour Light\ncolors:\n  primary: #123456\n", encoding="utf-8")
+    [problem] = problems_for(file, load_studio)
+    assert str(problem) == (f"{file}:3:3: colors.primary: is empty (hint: a '#' after the colon starts a YAML "
+                            "comment, so nothing is left of the value: put it in quotes, e.g. primary: \"#123456\")")
+
+
+@pytest.mark.parametrize("written, taken", [('"123456"', "#123456"), ("1f4e5f", "#1f4e5f"), ("000000", "#000000"),
+                                            ('"#8C4A2F"', "#8C4A2F")])
+def test_a_colour_is_six_hex_digits_with_or_without_the_hash_as_init_takes_it(tmp_path, written, taken):
+    file = tmp_path / "studio.yaml"
+    file.write_text(f"name: Harbour Light\ncolors:\n  primary: {written}\n", encoding="utf-8")
+    assert load_studio(file).colors.primary == taken
+
+
+def test_the_studios_template_is_named_in_any_case_as_the_option_takes_it(studio_dir):
+    file = studio_dir / "studio.yaml"
+    file.write_text(yaml.safe_dump(set_at(STUDIO, ("template",), "Trifold"), allow_unicode=True, sort_keys=False))
+    assert prepare(Project(root=studio_dir)).template.name == "trifold"
+
+
+def test_an_unknown_template_in_studio_yaml_is_named_at_its_line_with_the_templates_there_are(studio_dir):
+    file = studio_dir / "studio.yaml"
+    file.write_text(yaml.safe_dump(set_at(STUDIO, ("template",), "nope"), allow_unicode=True, sort_keys=False))
+    with pytest.raises(HandoutError) as caught:
+        prepare(Project(root=studio_dir))
+    [problem] = caught.value.problems
+    assert str(problem) == (f"{file}:{problem.line}:1: template: unknown template 'nope' (hint: available: "
+                            "classic, cue-card, large-print, trifold)")
+    assert file.read_text(encoding="utf-8").splitlines()[problem.line - 1] == "template: nope"
 
 
 def test_paper_in_capitals_is_taken(tmp_path):
@@ -209,6 +242,10 @@ def test_every_template_yaml_field_with_a_wrong_value_is_one_plain_line_in_templ
     ("date_format", "{day.__class__.__mro__}", "date_format: '{day.__class__.__mro__}' is written in the old"),
     ("safety", {"nested": "x"}, "safety: a label must be text"),
     ("page", ["a", "b"], None),
+    ("prepard_for", "Prepared for", "prepard_for: unknown label (hint: did you mean 'prepared_for'?)"),
+    ("months", ["January"], "months: month names are not a label: they print in the catalogue's language, "
+                            "from date_format (hint: remove the line; MMMM in date_format prints"),
+    ("my_own_heading", "Before you start", None),  # a label of the studio's own, for its own templates
 ])
 def test_a_broken_label_catalogue_is_reported_at_its_own_file_and_line(studio_dir, key, value, says):
     labels = yaml.safe_load((ROOT / "templates" / "_base" / "labels" / "en.yaml").read_text(encoding="utf-8"))
@@ -223,7 +260,7 @@ def test_a_broken_label_catalogue_is_reported_at_its_own_file_and_line(studio_di
     with pytest.raises(HandoutError) as caught:
         load_labels(Project(root=studio_dir), "en")
     [problem] = caught.value.problems
-    assert f"{problem.field}: {problem.message}".startswith(says)
+    assert f"{problem.field}: {problem.message} (hint: {problem.hint})".startswith(says)
     assert_plain(problem, file, (key,))
 
 

@@ -19,9 +19,11 @@ from handouts.content.labels import format_date, load_labels
 from handouts.content.load import load_studio, picture_fields, picture_problems
 from handouts.content.markup import cited_ids, strip
 from handouts.content.models import Content, Personal, Studio
+from handouts.content.yamlload import load_yaml
 from handouts.errors import ContentError, LayoutOverflowError, Problem, RenderError, TemplateError
 from handouts.layout import art, branding, fit, fitting, fonts, glyphs, personal, render, rmlguard
-from handouts.layout.templating import FitSetting, Template, find_template, point_at_template, render_rml
+from handouts.layout.templating import (FitSetting, Template, find_template, point_at_template, render_rml,
+                                        template_names)
 from handouts.output import name_for, write_atomic
 from handouts.project import Project
 
@@ -107,7 +109,7 @@ def prepare(
             f"content is in '{loaded.lang}', not '{lang}'", file=content_file, field="lang",
             hint="drop --lang, or name a content file in that language",
         )
-    chosen = find_template(project, template or studio.template)
+    chosen = find_template(project, template) if template else studio_template(project, studio, studio_file)
     paper = paper or studio.paper
     if paper not in chosen.info.papers:
         raise TemplateError(
@@ -125,6 +127,15 @@ def prepare(
                labels, logo=branding.load_logo(studio, studio_file), practice_log=log,
                warnings=tuple(checked.warnings + branding.colour_problems(studio, studio_file) + log_warnings),
                font_set=font_set)
+
+
+def studio_template(project: Project, studio: Studio, studio_file: Path) -> Template:
+    """The template studio.yaml names; one that does not exist is an error at its line there."""
+    if project.find("templates", studio.template, "template.yaml") is None:
+        line, column = load_yaml(studio_file).locate(("template",))
+        raise TemplateError(f"unknown template '{studio.template}'", file=studio_file, line=line, column=column,
+                            field="template", hint=f"available: {', '.join(template_names(project))}")
+    return find_template(project, studio.template)
 
 
 def _practice_log(template: Template, wanted: bool) -> tuple[bool, list[Problem]]:

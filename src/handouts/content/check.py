@@ -118,6 +118,25 @@ def _languages_agree(checking: Checking) -> list[Problem]:
     return editorial.languages_agree([item.file for item in checking.checked])
 
 
+def _names_agree(checking: Checking) -> list[Problem]:
+    """A file ``<id>.<lang>.yaml`` whose ``id:`` or ``lang:`` says otherwise: its output is named by what it
+    holds, so it may replace another handout's, and looking it up by its name finds it under the wrong id."""
+    problems, folders = [], {layer / "content" for layer in checking.project.layers}
+    for item in checking.checked:
+        named = item.file.name.removesuffix(".yaml").split(".")
+        if item.content is None or len(named) != 2 or item.file.parent not in folders:
+            continue  # only content/ is looked up by name; a file given by its path may be named anything
+        written = {"id": item.content.id, "lang": item.content.lang}
+        for field, in_name in zip(("id", "lang"), named):
+            if written[field].lower() != in_name.lower():
+                right = ".".join(written.values()) + ".yaml"
+                problems.append(_problem(
+                    item.located, (field,), f"'{written[field]}' is not the {field} in the file name "
+                    f"{item.file.name} ('{in_name}'): the PDF is named after '{written[field]}'",
+                    f"write {field}: {in_name}, or rename the file to {right}", "warning"))
+    return problems
+
+
 #: Checks across the project, after each file's own: each takes a Checking, returns problems.
 def _layouts(checking: Checking) -> list[Problem]:
     """Each file without errors, laid out in the layouts asked for: what does not fit, as a build would say it."""
@@ -127,7 +146,7 @@ def _layouts(checking: Checking) -> list[Problem]:
             for problem in layout_problems(checking.project, item.file, checking.templates)]
 
 
-PROJECT_CHECKS = [_editorial, _languages_agree, _layouts]
+PROJECT_CHECKS = [_editorial, _languages_agree, _names_agree, _layouts]
 
 
 def check_project(project: Project, targets: list[str] | None = None, templates: list[str] | None = None) -> Report:

@@ -6,7 +6,8 @@ can override like any template file. A language without a catalogue falls
 back to English, label by label.
 
 A catalogue is checked when it is read, and every problem is reported at its
-own line: each label is one text, ``weekdays`` is a list of seven, and
+own line: each name is a label English has (a typo would print English
+silently), each label is one text, ``weekdays`` is a list of seven, and
 ``date_format`` is a CLDR date pattern (``d MMMM y``: "1 December 2026"),
 which Babel formats with the month names of the catalogue's language. A
 catalogue is data, never code: no pattern can reach into Python objects.
@@ -15,6 +16,7 @@ catalogue is data, never code: no pattern can reach into Python objects.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 
 from handouts.content.yamlload import LocatedData, load_yaml
@@ -82,12 +84,35 @@ def _problem(located: LocatedData, path: tuple, message: str, hint: str) -> Prob
     return Problem(message, located.file, line, column, ".".join(map(str, path)), hint)
 
 
-def catalogue_problems(located: LocatedData, lang: str, patterns: bool = True) -> list[Problem]:
-    """Every problem of a label catalogue, each at its line: labels are texts, lists have their length.
+def _name_problem(located: LocatedData, key: str, known: frozenset[str], lang: str) -> Problem | None:
+    """Why ``key`` is no label's name, or None.
+
+    The English catalogue names the labels: another language's may only
+    translate them, and a studio's English one may add labels for its own
+    templates, but not one a letter or two from a label English has.
+    """
+    if key == "months":
+        return _problem(located, (key,), "month names are not a label: they print in the catalogue's language, "
+                                         "from date_format", "remove the line; MMMM in date_format prints the "
+                                                             "month's name (d MMMM y: 1 December 2026)")
+    if key in known:
+        return None
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    if lang == FALLBACK_LANG and not close:
+        return None  # a label of the studio's own, for its own templates
+    hint = f"did you mean '{close[0]}'?" if close else \
+        f"use a name from templates/_base/labels/{FALLBACK_LANG}.yaml, or remove the line"
+    return _problem(located, (key,), "unknown label", hint)
+
+
+def catalogue_problems(located: LocatedData, lang: str, patterns: bool = True,
+                       known: frozenset[str] | None = None) -> list[Problem]:
+    """Every problem of a label catalogue, each at its line: names are labels', labels are texts, lists have
+    their length.
 
     ``patterns=False`` leaves ``date_format`` unchecked (the bundled
     catalogues', which the tests check, so a build that prints no date never
-    loads Babel).
+    loads Babel). ``known`` is the labels' names (None: names unchecked).
     """
     data = located.data
     if not isinstance(data, dict):
@@ -97,6 +122,8 @@ def catalogue_problems(located: LocatedData, lang: str, patterns: bool = True) -
         path = (key,)
         if not isinstance(key, str):
             found.append(_problem(located, path, "a label's name must be text", "write each label as 'name: text'"))
+        elif known is not None and (problem := _name_problem(located, key, known, lang)):
+            found.append(problem)
         elif key in LISTS:
             if not (isinstance(value, list) and len(value) == LISTS[key] and all(isinstance(v, str) for v in value)):
                 found.append(_problem(located, path, f"needs a list of {LISTS[key]} texts, one per line",
@@ -116,13 +143,30 @@ def _take_as_written(located: LocatedData) -> None:
             located.data[path[0]] = text
 
 
+def _names(file: Path | None) -> frozenset[str]:
+    """The names a catalogue file gives (none when it is not a mapping: its own check says so)."""
+    data = load_yaml(file).data if file is not None else None
+    return frozenset(key for key in data if isinstance(key, str)) if isinstance(data, dict) else frozenset()
+
+
+def _known_names(project: Project, lang: str) -> frozenset[str]:
+    """The labels' names a catalogue in ``lang`` may give: the bundled English ones, and for another language
+    also those the studio's English catalogue adds."""
+    known = _names(project.bundled / "templates" / "_base" / "labels" / f"{FALLBACK_LANG}.yaml")
+    if lang != FALLBACK_LANG:
+        known |= _names(project.find("templates", "_base", "labels", f"{FALLBACK_LANG}.yaml"))
+    return known
+
+
 def _catalogue(project: Project, lang: str) -> tuple[dict, Path | None]:
     file = project.find("templates", "_base", "labels", f"{lang}.yaml")
     if file is None:
         return {}, None
     located = load_yaml(file)
     _take_as_written(located)
-    if problems := catalogue_problems(located, lang, patterns=not is_inside(file, project.bundled)):
+    studios = not is_inside(file, project.bundled)
+    known = _known_names(project, lang) if studios else None
+    if problems := catalogue_problems(located, lang, patterns=studios, known=known):
         raise ContentError.collected(problems)
     return located.data, file
 

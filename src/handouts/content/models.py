@@ -19,7 +19,7 @@ from handouts.content import links
 from handouts.terminal import shown
 
 #: Error types of our own (``PydanticCustomError``): the message and hint are already in plain words.
-OWN_ERRORS = {"web_address", "colour", "language_tag", "email_address", "not_a_date"}
+OWN_ERRORS = {"web_address", "colour", "language_tag", "email_address", "not_a_date", "template_name"}
 
 
 def _refuse(kind: str, message: str, hint: str):
@@ -37,9 +37,20 @@ def _web_address(limit: int):
 
 
 def _colour(value: str) -> str:
-    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+    """Six hex digits, with or without the '#' (as ``handouts init --color`` takes them): ``#`` + the digits."""
+    digits = value.strip().removeprefix("#")
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", digits):
         _refuse("colour", f"'{shown(value, 40)}' is not a colour", "six hex digits such as #1F4E5F")
-    return value
+    return f"#{digits}"
+
+
+def _template_name(value: str) -> str:
+    """A template's name in any case, as ``--template`` takes it (``Trifold`` is ``trifold``)."""
+    name = value.strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", name):
+        _refuse("template_name", f"'{shown(value, 40)}' is not a template name",
+                "letters, digits and hyphens, as `handouts templates` lists them")
+    return name
 
 
 def _language_tag(value: str) -> str:
@@ -70,6 +81,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 LangTag = Annotated[str, AfterValidator(_language_tag)]
 HexColor = Annotated[str, AfterValidator(_colour)]
+TemplateName = Annotated[str, AfterValidator(_template_name)]
 Paper = Annotated[Literal["letter", "a4"], BeforeValidator(_lower)]
 #: A web page's address (a reference's url).
 Url = Annotated[str, AfterValidator(_web_address(limits.MAX_URL_CHARS))]
@@ -267,7 +279,7 @@ class Studio(Strict):
     colors: Colors = Field(default_factory=Colors)
     fonts: Fonts = Field(default_factory=Fonts)
     paper: Paper = "letter"
-    template: Slug = "classic"
+    template: TemplateName = "classic"
     disclaimer: Text | dict[LangTag, Text] | None = Field(
         default=None, description="One text, or one per language: {en: ..., es: ...}"
     )

@@ -229,6 +229,16 @@ def _plain(error: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str | 
     return f"{_value(value)} is not a value this field takes", hint
 
 
+def _comment_hint(located: LocatedData, line: int | None) -> str | None:
+    """For ``primary: #123456``: YAML read the '#' as the start of a comment, so the value came out empty."""
+    text = located.lines[line - 1] if line and line <= len(located.lines) else ""
+    key, colon, after = text.partition(":")
+    if not colon or not after.strip().startswith("#"):
+        return None
+    return (f"a '#' after the colon starts a YAML comment, so nothing is left of the value: put it in quotes, "
+            f"e.g. {key.strip()}: \"{shown(after.strip(), 40)}\"")
+
+
 def problems(errors: list[dict], located: LocatedData, model: type[BaseModel]) -> list[Problem]:
     """Each of pydantic's errors as one Problem at the line and column the user wrote it; unions told once."""
     found, seen = [], set()
@@ -239,6 +249,8 @@ def problems(errors: list[dict], located: LocatedData, model: type[BaseModel]) -
             continue  # the union member the value was not meant for
         message, hint = _plain(error, loc, model)
         line, column = located.locate(loc)
+        if message == "is empty":
+            hint = _comment_hint(located, line) or hint
         field = ".".join(shown(part, 60) for part in loc) or None  # a key may hold escape sequences
         if (field, message) not in seen:
             seen.add((field, message))

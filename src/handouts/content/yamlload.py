@@ -259,6 +259,7 @@ class LocatedData:
         self.file = file
         self.scalars = scalars or {}  # the text written for each number or yes/no
         self.problems: list[Problem] = []  # found while reading (a key given twice), for the caller to report
+        self.lines: list[str] = []  # the file's text, line by line, for hints about what was written
 
     def locate(self, path: PathKey) -> Location | tuple[None, None]:
         """The position of ``path``, or of its nearest located parent."""
@@ -378,6 +379,7 @@ def load_yaml(file: Path, *, strict: bool = True) -> LocatedData:
     finally:
         loader.dispose()
     located = LocatedData(data, loader.locations, file, loader.scalars)
+    located.lines = text.splitlines()
     located.problems = [
         Problem(f"given twice, at lines {first[0]} and {line}", file, line, column,
                 ".".join(shown(part, 60) for part in path),
