@@ -87,6 +87,25 @@ def test_control_characters_are_refused_and_whitespace_controls_print_as_spaces(
     assert "Constructive Rest" in pdf_text(build(studio_dir, file).path)
 
 
+@pytest.mark.parametrize("char", ["\u202e", "\u2066"])
+def test_a_direction_control_in_a_name_is_refused_with_the_fix_to_remove_it(studio_dir, char):
+    """A right-to-left override would reorder the name unseen, in the box and the bookmarks: no font makes it right."""
+    file = content_with(studio_dir, STEP, STEP)
+    with pytest.raises(GlyphError) as caught:
+        build(studio_dir, file, client=f"Ana {char}aicraG")
+    [problem] = caught.value.problems
+    assert f"U+{ord(char):04X} is a direction control" in problem.message and problem.field == "--client"
+    assert problem.hint.startswith("remove it")
+    assert not (studio_dir / "out").exists()
+
+
+def test_a_control_character_is_not_told_to_find_a_font(studio_dir):
+    file = content_with(studio_dir, STEP, STEP)
+    with pytest.raises(GlyphError) as caught:
+        build(studio_dir, file, client="Ana\x07")
+    assert caught.value.problems[0].hint.startswith("remove it")
+
+
 def test_a_lone_surrogate_from_the_command_line_is_an_error_not_a_crash(studio_dir):
     file = content_with(studio_dir, STEP, STEP)
     with pytest.raises(GlyphError, match="lone surrogate") as caught:

@@ -97,6 +97,35 @@ def test_s2_links_to_files_shares_and_programs_are_content_errors(studio, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("url, says", [
+    ("https://www.nhs.uk@evil.example/advice", "names someone before '@' where the site's name goes"),
+    ("https://user:secret@example.org/", "names someone before '@' where the site's name goes"),
+    ("mailto:desk@example.org?attach=/etc/passwd", "asks the mail program for 'attach'"),
+    ("tel:javascript:alert(1)", "is not a phone number after tel:"),
+])
+def test_s2_links_of_an_allowed_scheme_that_hide_where_they_go_are_content_errors(studio, tmp_path, url, says):
+    """The class of S2: an allowed scheme that disguises its site, attaches a file or is no number."""
+    data = yaml.safe_load((studio / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
+    data["reviewed"] = "2026-11-20"
+    data["sections"][0]["body"] = f"Ask [us]({url})."
+    (studio / "content" / "links.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    result = run("build", "content/links.en.yaml", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: content/links.en.yaml:") and "sections.0.body:" in line and says in line, line
+    assert not (tmp_path / "out").exists()
+
+
+def test_s2_ordinary_mail_and_phone_links_still_print(studio, tmp_path):
+    data = yaml.safe_load((studio / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
+    data["reviewed"] = "2026-11-20"
+    data["sections"][0]["body"] = ("Write to [the desk](mailto:desk@example.org?subject=Constructive%20rest) or "
+                                   "call [us](tel:+1-555-014-2290).")
+    (studio / "content" / "links.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    result = run("build", "content/links.en.yaml", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+
+
 def test_s3_a_logo_that_is_a_link_out_of_the_studio_is_refused_by_the_name_written(studio, tmp_path):
     private = tmp_path / "elsewhere" / "private.png"
     private.parent.mkdir()

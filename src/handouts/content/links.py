@@ -58,12 +58,37 @@ def link_problem(url: str, limit: int = limits.MAX_URL_CHARS) -> Problem | None:
     if scheme not in SCHEMES:
         return (f"links may go to https, http, mailto and tel addresses only, not '{shown(scheme, 20)}:' "
                 f"({_value(url)})", "link to a web page instead (https://...)")
-    if scheme in ("http", "https") and not urlsplit(url).hostname:
+    parts = urlsplit(url)
+    if scheme in ("http", "https") and not parts.hostname:
         return f"{_value(url)} has no site name after {scheme}://", "write the whole address, e.g. https://example.com"
-    if scheme == "mailto" and "@" not in url:
+    if scheme in ("http", "https") and "@" in parts.netloc:
+        return (f"{_value(url)} names someone before '@' where the site's name goes, which can make a link look "
+                f"as if it went to another site", f"write the address from the site's name, e.g. "
+                f"{scheme}://{shown(parts.hostname or 'example.com', 40)}/")
+    if scheme == "mailto":
+        return _mailto_problem(url, parts)
+    if scheme == "tel" and not _TEL.fullmatch(url[4:]):
+        return (f"{_value(url)} is not a phone number after tel: (digits, with + - . ( ) only)",
+                "write it as tel:+15550142290")
+    return None
+
+
+#: What may follow tel: a number, as it is dialled.
+_TEL = re.compile(r"\+?[\d().-]*\d[\d().-]*")
+#: What a mailto: link may fill in besides the address (no ``attach``, which some mail programs obey).
+_MAIL_FIELDS = {"subject", "body", "cc", "bcc"}
+
+
+def _mailto_problem(url: str, parts) -> Problem | None:
+    if "@" not in parts.path:
         return f"{_value(url)} has no email address after mailto:", "write it as mailto:name@example.com"
-    if scheme == "tel" and not re.search(r"\d", url):
-        return f"{_value(url)} has no phone number after tel:", "write it as tel:+15550142290"
+    from urllib.parse import parse_qsl
+
+    fields = {name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if parts.query and not fields or fields - _MAIL_FIELDS:
+        extra = ", ".join(sorted(fields - _MAIL_FIELDS)) or shown(parts.query, 30)
+        return (f"{_value(url)} asks the mail program for '{extra}': a mailto: link may fill in only "
+                "subject, body, cc and bcc", "write it as mailto:name@example.com (or add ?subject=...)")
     return None
 
 

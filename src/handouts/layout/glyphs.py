@@ -28,6 +28,12 @@ from handouts.layout import fonts
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _WORD = re.compile(r"[^ ]+")
 HINT = "remove it or set fonts in studio.yaml to a TrueType family that has it"
+#: The fix for a character that no font should draw (a control, a direction override).
+REMOVE_HINT = "remove it: it usually comes in unseen with text pasted from elsewhere"
+_NO_FONT = "is in no font this handout uses"
+#: Bidirectional embeddings, overrides and isolates: unseen, they reorder the text around them.
+_DIRECTION = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
+_PLAIN = frozenset(range(0x20, 0x7F))
 #: Studio fields that name files or settings rather than print.
 _STUDIO_SETTINGS = {"logo", "colors", "fonts", "paper", "template", "reading_grade_max", "reading_ease_min",
                     "practice_log"}
@@ -43,7 +49,14 @@ def _illegal(point: int) -> str | None:
         return "is a lone surrogate (the text is not valid Unicode; was it decoded from another encoding?)"
     if point in (0xFFFE, 0xFFFF) or (unicodedata.category(chr(point)) == "Cc" and point not in (9, 10, 13)):
         return "is a control character, which cannot be printed"
+    if point in _DIRECTION:
+        return "is a direction control, which reorders the text around it without being seen"
     return None
+
+
+def hint_for(message: str) -> str:
+    """How to fix a character problem: a font that has the character, or (for one no font should draw) removing it."""
+    return HINT if message.endswith(_NO_FONT) else REMOVE_HINT
 
 
 @dataclass(frozen=True)
@@ -56,13 +69,15 @@ class Glyphs:
     def problem(self, text: str) -> str | None:
         """Why ``text`` cannot print, or None. Registers the fallback font when the text needs it."""
         points = set(map(ord, text.translate(_SPACES)))
+        for point in sorted(points - _PLAIN):  # a font may have a glyph for a character no text should hold
+            why = _illegal(point)
+            if why:
+                return f"the character {_name(chr(point))} {why}"
         missing = points - self.body
         if not missing:
             return None
         for point in sorted(missing):
-            why = _illegal(point)
-            if why is None and point not in self.fallback:
-                why = "is in no font this handout uses"
+            why = None if point in self.fallback else _NO_FONT
             if why:
                 return f"the character {_name(chr(point))} {why}"
         fonts.use_fallback()
@@ -120,7 +135,7 @@ def problems(glyphs: Glyphs, texts: Iterator[tuple[tuple, str]], file: Path | st
         if message:
             line, column = locate(path) if locate else (None, None)
             field = prefix + ".".join(map(str, path))
-            found.append(Problem(message, file, line, column, field, HINT))
+            found.append(Problem(message, file, line, column, field, hint_for(message)))
     return found
 
 
@@ -173,7 +188,7 @@ def label_problems(glyphs: Glyphs, labels: dict) -> list[Problem]:
             seen.add((path, message))
             file = origin(labels, path[0])
             line, column = _locator(file)(path) if file else (None, None)
-            found.append(Problem(message, file, line, column, ".".join(map(str, path)), HINT))
+            found.append(Problem(message, file, line, column, ".".join(map(str, path)), hint_for(message)))
     return found
 
 
@@ -215,5 +230,5 @@ def check_personal(glyphs: Glyphs, client: str | None, note: str | None, class_n
     for option, text in (("--client", client), ("--note", note), ("class", class_name)):
         message = glyphs.problem(text) if text else None
         if message:
-            found.append(Problem(f"{message}{who}", file, field=option, hint=HINT))
+            found.append(Problem(f"{message}{who}", file, field=option, hint=hint_for(message)))
     check(found)
