@@ -55,6 +55,15 @@ def test_python_internals_are_refused_at_the_template_line(studio_dir, expressio
     assert problem.message == f"the template uses '{attribute}', which a template may not (templates are sandboxed)"
 
 
+@pytest.mark.parametrize("expression", ["{{ studio }}", "{{ '%s'|format(studio) }}", "{{ content.sections }}"])
+def test_a_whole_object_is_not_printed_only_its_fields(studio_dir, expression):
+    """Text and numbers print; an object would print its settings' workings (fonts, colours, ...)."""
+    file, line = evil(studio_dir, f"<para>{expression}</para>")
+    problem = refused(studio_dir, TemplateError)
+    assert (Path(problem.file), problem.line) == (file, line)
+    assert "a template prints text and numbers, not a whole" in problem.message
+
+
 @pytest.mark.parametrize("name", ["os", "cycler", "lipsum", "joiner", "self.__init__"])
 def test_no_global_beyond_what_the_tool_hands_in(studio_dir, name):
     file, line = evil(studio_dir, f"<para>{{{{ {name} }}}}</para>")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import jinja2.filters
 import jinja2.sandbox
 
 from handouts import cache, limits
@@ -85,6 +86,25 @@ class Sandbox(jinja2.sandbox.SandboxedEnvironment):
                         len(text) * count > limits.MAX_RML_CHARS:
                     raise jinja2.sandbox.SecurityError("repeating a text or list that many times makes it too long")
         return super().call_binop(context, operator, left, right)
+
+
+#: What a template may print: text and numbers. A whole object would print its settings' inner workings.
+PRINTABLE = (str, int, float)
+
+
+def printable(value):
+    """Jinja's ``finalize``: every ``{{ ... }}`` prints text or a number, never an object's workings."""
+    if value is None or isinstance(value, PRINTABLE):
+        return value
+    raise jinja2.sandbox.SecurityError(
+        f"a template prints text and numbers, not a whole {type(value).__name__}: name the field to print")
+
+
+def safe_format(value, *args, **kwargs) -> str:
+    """The ``format`` filter, given text and numbers only (see ``printable``)."""
+    for arg in (*args, *kwargs.values()):
+        printable(arg)
+    return jinja2.filters.do_format(value, *args, **kwargs)
 
 
 def safe_range(*args):

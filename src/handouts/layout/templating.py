@@ -233,9 +233,10 @@ def environment(layers: tuple[Path, ...], bundled: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
+        finalize=sandbox.printable,
     )
     env.globals = {"range": sandbox.safe_range, "dict": env.globals["dict"], "namespace": env.globals["namespace"]}
-    env.filters.update(md=_md, inline=_inline, text=_text)
+    env.filters.update(md=_md, inline=_inline, text=_text, format=sandbox.safe_format)
     return env
 
 
