@@ -164,6 +164,14 @@ def test_what_is_not_a_language_is_a_usage_error(lang, place):
     assert not (place / "out").exists()
 
 
+@pytest.mark.parametrize("where, says", [("missing", "does not exist"), ("a-file", "is not a folder")])
+def test_a_studio_folder_that_is_not_one_is_named_for_what_it_is(place, where, says):
+    (place / "a-file").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["--project", str(place / where), "build"])
+    assert result.exit_code == 1 and result.stderr == f"error: the studio folder {place / where} {says} (hint: check " \
+        "the path, or run `handouts init DIR` to make a studio folder)\n", result.output
+
+
 def test_an_input_with_escapes_is_shown_not_obeyed(place):
     result = runner.invoke(app, ["build", "--client", "Ana\x1b]0;evil\x07", "--out", "out"])
     assert result.exit_code == 1

@@ -278,6 +278,12 @@ def test_a_header_only_roster_is_an_error_that_says_so(tmp_path):
         read.require_clients()
 
 
+@pytest.mark.parametrize("text", ["", "\n\n", " , ,\n"])
+def test_an_empty_roster_is_said_to_be_empty(tmp_path, text):
+    with pytest.raises(ContentError, match="the roster is empty"):
+        read_roster(write(tmp_path, text))
+
+
 def test_columns_are_reported_with_their_meaning_and_the_ignored_ones(tmp_path):
     read = read_roster(write(tmp_path, EXPORT, encoding="cp1252"))
     assert read.columns == {"first_name": "First Name", "last_name": "Last Name", "email": "Email",

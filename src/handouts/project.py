@@ -137,6 +137,10 @@ class Project:
     def discover(cls, explicit: Path | None = None, cwd: Path | None = None) -> "Project":
         """Use ``--project DIR`` if given, else look upwards from the current folder."""
         if explicit is not None:
+            if not explicit.is_dir():
+                what = "is not a folder" if os.path.lexists(explicit) else "does not exist"
+                raise ContentError(f"the studio folder {explicit} {what}",
+                                   hint="check the path, or run `handouts init DIR` to make a studio folder")
             if not os.path.lexists(explicit / STUDIO_FILE):
                 raise ContentError(
                     f"no {STUDIO_FILE} in {explicit}",

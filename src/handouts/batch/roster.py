@@ -151,6 +151,9 @@ def read_roster(path: Path) -> Roster:
     table = read_table(path)
     header_row, header = next(((number, cells) for number, cells in table.rows if any(c.strip() for c in cells)),
                               (1, []))
+    if not header:
+        raise ContentError("the roster is empty", file=path,
+                           hint="export the class's bookings again: a header row, then a row per client")
     columns = _columns(path, header_row, header)
     roster = Roster(path, kind=table.kind, encoding=table.encoding, delimiter=table.delimiter,
                     columns={name: header[index].strip() for name, index in columns.items()},

@@ -94,7 +94,7 @@ PRINTABLE = (str, int, float)
 
 def printable(value):
     """Jinja's ``finalize``: every ``{{ ... }}`` prints text or a number, never an object's workings."""
-    if value is None or isinstance(value, PRINTABLE):
+    if value is None or isinstance(value, (*PRINTABLE, jinja2.Undefined)):  # an undefined one says so itself
         return value
     raise jinja2.sandbox.SecurityError(
         f"a template prints text and numbers, not a whole {type(value).__name__}: name the field to print")
