@@ -78,12 +78,17 @@ def at(studio: Path, name: str, needle: str) -> str:
 
 # --- S2, S3 -------------------------------------------------------------------------------------
 
-def test_s2_links_to_files_shares_and_programs_are_content_errors(studio, tmp_path):
+def with_links(studio: Path, body: str) -> None:
+    """content/links.en.yaml: the bundled handout whose first section's text is ``body``."""
     data = yaml.safe_load((studio / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
     data["reviewed"] = "2026-11-20"
-    data["sections"][0]["body"] = ("Read [the notes](pdf:/etc/passwd). Or [our share](smb://192.0.2.1/share). "
-                                   "Or [run](launch:/bin/sh). Or [this](/etc/passwd).")
+    data["sections"][0]["body"] = body
     (studio / "content" / "links.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def test_s2_links_to_files_shares_and_programs_are_content_errors(studio, tmp_path):
+    with_links(studio, "Read [the notes](pdf:/etc/passwd). Or [our share](smb://192.0.2.1/share). "
+                       "Or [run](launch:/bin/sh). Or [this](/etc/passwd).")
     result = run("build", "content/links.en.yaml", "--template", "large-print", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     where = at(studio, "content/links.en.yaml", "body: Read [the notes]")
@@ -105,10 +110,7 @@ def test_s2_links_to_files_shares_and_programs_are_content_errors(studio, tmp_pa
 ])
 def test_s2_links_of_an_allowed_scheme_that_hide_where_they_go_are_content_errors(studio, tmp_path, url, says):
     """The class of S2: an allowed scheme that disguises its site, attaches a file or is no number."""
-    data = yaml.safe_load((studio / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
-    data["reviewed"] = "2026-11-20"
-    data["sections"][0]["body"] = f"Ask [us]({url})."
-    (studio / "content" / "links.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    with_links(studio, f"Ask [us]({url}).")
     result = run("build", "content/links.en.yaml", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
@@ -117,11 +119,8 @@ def test_s2_links_of_an_allowed_scheme_that_hide_where_they_go_are_content_error
 
 
 def test_s2_ordinary_mail_and_phone_links_still_print(studio, tmp_path):
-    data = yaml.safe_load((studio / "content" / "constructive-rest.en.yaml").read_text(encoding="utf-8"))
-    data["reviewed"] = "2026-11-20"
-    data["sections"][0]["body"] = ("Write to [the desk](mailto:desk@example.org?subject=Constructive%20rest) or "
-                                   "call [us](tel:+1-555-014-2290).")
-    (studio / "content" / "links.en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    with_links(studio, "Write to [the desk](mailto:desk@example.org?subject=Constructive%20rest) or "
+                       "call [us](tel:+1-555-014-2290).")
     result = run("build", "content/links.en.yaml", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
 
