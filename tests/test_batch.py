@@ -344,3 +344,13 @@ def test_cli_roster_problems_are_one_line(tmp_path):
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     unwritable = runner.invoke(app, ["batch", str(ROSTERS / "class.csv"), "--out", str(tmp_path / "a-file" / "out")])
     assert unwritable.exit_code == 1 and unwritable.stderr.startswith(f"error: cannot write to {tmp_path / 'a-file' / 'out'}")
+
+
+def test_the_batch_api_is_importable_from_the_package():
+    """``from handouts.batch import build_batch``, as the README and the build API's users write it."""
+    import handouts.batch
+    from handouts.batch import run
+
+    assert handouts.batch.build_batch is run.build_batch and handouts.batch.unique_name is run.unique_name
+    with pytest.raises(AttributeError):
+        handouts.batch.no_such_name
