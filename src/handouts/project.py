@@ -206,7 +206,7 @@ class Project:
                 f"'{ref}' is not a content id",
                 hint="use lower-case letters, digits and hyphens, or a path to a .yaml file",
             )
-        found = self.find("content", f"{ref}.{lang}.yaml") or self._nearest_language(ref, lang)
+        found = self.find("content", f"{ref}.{self.content_language(ref, lang)}.yaml")
         if found is None:
             available = ", ".join(self.content_ids()) or "none"
             raise ContentError(
@@ -215,17 +215,18 @@ class Project:
             )
         return found
 
-
-    def _nearest_language(self, ref: str, lang: str) -> Path | None:
-        """The content in the language nearest ``lang``: Mexican Spanish ('es-MX') reads the Spanish ('es')."""
+    def content_language(self, ref: str, lang: str) -> str:
+        """The language of content ``ref`` nearest ``lang`` (Mexican Spanish, 'es-MX', reads the Spanish, 'es');
+        ``lang`` itself when the content is in it, or in nothing near it."""
+        available = [name.split(".", 1)[1] for name in self.content_ids() if name.split(".", 1)[0] == ref]
+        if lang in available or not available:
+            return lang
         import langcodes
 
-        available = [name.split(".", 1)[1] for name in self.content_ids() if name.split(".", 1)[0] == ref]
         try:
-            match = langcodes.closest_supported_match(lang, available, max_distance=10) if available else None
+            return langcodes.closest_supported_match(lang, available, max_distance=10) or lang
         except (LookupError, ValueError):
-            return None
-        return self.find("content", f"{ref}.{match}.yaml") if match else None
+            return lang
 
 
 def safe_output_path(out_dir: Path, name: str) -> Path:

@@ -300,12 +300,7 @@ class _Plan:
         if tag is None or content.endswith((".yaml", ".yml")) or "/" in content:
             return tag
         if tag not in self.langs:
-            import langcodes
-
-            available = [name.split(".", 1)[1] for name in self.project.content_ids()
-                         if name.split(".", 1)[0] == content]
-            match = langcodes.closest_supported_match(tag, available, max_distance=10) if available else None
-            self.langs[tag] = tag if tag in available else (match or tag)
+            self.langs[tag] = self.project.content_language(content, tag)
         return self.langs[tag]
 
     def entries(self, clients: list[Client], report: BatchReport) -> list[Entry]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from handouts import limits
 from handouts.terminal import shown
@@ -82,8 +82,6 @@ _MAIL_FIELDS = {"subject", "body", "cc", "bcc"}
 def _mailto_problem(url: str, parts) -> Problem | None:
     if "@" not in parts.path:
         return f"{_value(url)} has no email address after mailto:", "write it as mailto:name@example.com"
-    from urllib.parse import parse_qsl
-
     fields = {name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
     if parts.query and not fields or fields - _MAIL_FIELDS:
         extra = ", ".join(sorted(fields - _MAIL_FIELDS)) or shown(parts.query, 30)

@@ -35,8 +35,18 @@ class Mark:
         return self.height - self.free
 
 
-class _Marker(Flowable):
-    """Draws nothing; tells the canvas (``canvas.marks``) where the frame stands.
+class _Unseen(Flowable):
+    """A flowable that takes no room and draws nothing: it acts when the frame adds it (``frameAction``)."""
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+class _Marker(_Unseen):
+    """Tells the canvas (``canvas.marks``) where the frame stands.
 
     ``frameAction`` is called by the frame as the marker is added and always
     succeeds, so a marker never moves on to the next frame, even at the very
@@ -47,9 +57,6 @@ class _Marker(Flowable):
         super().__init__()
         self.label = label
 
-    def wrap(self, available_width, available_height):
-        return 0, 0
-
     def frameAction(self, frame):  # noqa: N802 (ReportLab's name)
         marks = getattr(self.canv, "marks", None)
         if marks is None:
@@ -58,17 +65,14 @@ class _Marker(Flowable):
         free = max(0.0, frame._y - frame._y1p)
         marks.append(Mark(self.label, self.canv.getPageNumber(), frame.id, free, top - frame._y1p))
 
-    def draw(self):
-        pass
-
 
 def mark(params: str) -> Flowable:
     """The ``<plugInFlowable>`` entry point: ``{"label": ...}`` as JSON."""
     return _Marker(json.loads(params)["label"])
 
 
-class _EndsOn(Flowable):
-    """Draws nothing; stops the render when the flow reaches it after page ``page``.
+class _EndsOn(_Unseen):
+    """Stops the render when the flow reaches it after page ``page``.
 
     A fixed layout whose parts flow through several panels of one page (a
     brochure's outside) ends that flow with this guard: content that ran on
@@ -79,21 +83,16 @@ class _EndsOn(Flowable):
         super().__init__()
         self.page = page
 
-    def wrap(self, available_width, available_height):
-        return 0, 0
-
     def frameAction(self, frame):  # noqa: N802 (ReportLab's name)
         if self.canv.getPageNumber() <= self.page:
             return
-        marks = [m for m in getattr(self.canv, "marks", []) if m.page <= self.page and m.label]
-        room = sum({(m.page, m.panel): m.height for m in getattr(self.canv, "marks", []) if m.page <= self.page}.values())
+        marks = getattr(self.canv, "marks", [])
+        labelled = [m for m in marks if m.page <= self.page and m.label]
+        room = _room(marks, self.page)
         extra = (frame._y2 - frame._topPadding) - frame._y
-        culprit = marks[-1] if marks else None
+        culprit = labelled[-1] if labelled else None
         raise Overflow(f"panel '{culprit.panel if culprit else frame.id}'", item=culprit.label if culprit else "",
                        used=room + extra, room=room)
-
-    def draw(self):
-        pass
 
 
 class _InPanel(LCActionFlowable):
@@ -141,6 +140,11 @@ class Overflow(LayoutOverflowError):
         return self.used / self.room if self.room > 0 else math.inf
 
 
+def _room(marks: list[Mark], pages: int) -> float:
+    """The height of every panel a marker stood in on the first ``pages`` pages."""
+    return sum({(m.page, m.panel): m.height for m in marks if m.page <= pages}.values())
+
+
 def spill(marks: list[Mark], pages: int, template: str = "") -> Overflow | None:
     """What ran past page ``pages`` and by about how much, if anything did.
 
@@ -157,7 +161,7 @@ def spill(marks: list[Mark], pages: int, template: str = "") -> Overflow | None:
     over: dict[tuple[int, str], float] = {}
     for m in late:
         over[m.page, m.panel] = max(over.get((m.page, m.panel), 0.0), m.used)
-    room = sum({(m.page, m.panel): m.height for m in early}.values())
+    room = _room(marks, pages)
     extra = sum(over.values())
     return Overflow(f"panel '{culprit.panel}'", item=culprit.label, used=room + extra, room=room, template=template)
 
@@ -166,7 +170,7 @@ def running_over(marks: list[Mark], pages: int, template: str = "") -> Overflow:
     """Content still running when the layout reached a page past ``pages``: the part that was being laid out."""
     labelled = [m for m in marks if m.label]
     culprit = labelled[-1] if labelled else None
-    room = sum({(m.page, m.panel): m.height for m in marks if m.page <= pages}.values())
+    room = _room(marks, pages)
     where = f"panel '{culprit.panel}'" if culprit else f"more than {pages} page(s)"
     return Overflow(where, item=culprit.label if culprit else "", used=math.inf, room=room or 1.0, template=template)
 

@@ -76,10 +76,9 @@ class Glyphs:
         missing = points - self.body
         if not missing:
             return None
-        for point in sorted(missing):
-            why = None if point in self.fallback else _NO_FONT
-            if why:
-                return f"the character {_name(chr(point))} {why}"
+        unknown = missing - self.fallback
+        if unknown:
+            return f"the character {_name(chr(min(unknown)))} {_NO_FONT}"
         fonts.use_fallback()
         return None
 
